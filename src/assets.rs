@@ -1,0 +1,41 @@
+//! Everything the binary carries inside it (default configuration, templates,
+//! fonts, example data), so `missing-report build` works from any folder and
+//! renders the same on every machine.
+
+/// `config/default.yaml`: every option, commented, with its default value.
+pub const DEFAULT_CONFIG: &str = include_str!("../config/default.yaml");
+
+/// `examples/episodes.csv`: synthetic episodes of a fictional authority.
+pub const EXAMPLE_EPISODES: &[u8] = include_bytes!("../examples/episodes.csv");
+pub const EXAMPLE_EPISODES_NAME: &str = "examples/episodes.csv (bundled example)";
+
+/// `examples/commentary.md`: the commentary file `init` starts users with.
+pub const EXAMPLE_COMMENTARY: &str = include_str!("../examples/commentary.md");
+
+pub const DEFAULT_TEMPLATE: &str = "overview";
+pub const TEMPLATE_NAMES: &[&str] = &["overview"];
+
+/// Built-in template files as (file name, source). Every built-in template may
+/// import `components.typ`; a user template folder may override any of them.
+pub const TEMPLATE_FILES: &[(&str, &str)] = &[
+    ("overview.typ", include_str!("../report_templates/overview.typ")),
+    ("components.typ", include_str!("../report_templates/components.typ")),
+];
+
+/// The sans-serif family the PDF and the charts use (SIL OFL, shipped in assets/fonts).
+pub const FONT_FAMILY: &str = "Liberation Sans";
+pub const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
+pub const FONT_ITALIC: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Italic.ttf");
+pub const FONT_BOLD_ITALIC: &[u8] = include_bytes!("../assets/fonts/LiberationSans-BoldItalic.ttf");
+pub const FONTS: [&[u8]; 4] = [FONT_REGULAR, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC];
+
+/// The canonical name of a built-in template, if `name` is one.
+pub fn builtin_template(name: &str) -> Option<&'static str> {
+    TEMPLATE_NAMES.iter().copied().find(|t| *t == name)
+}
+
+/// The source of a built-in template file.
+pub fn template_file(file: &str) -> Option<&'static str> {
+    TEMPLATE_FILES.iter().find(|(name, _)| *name == file).map(|(_, source)| *source)
+}

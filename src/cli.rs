@@ -1,0 +1,128 @@
+//! The command line, parsed once by clap into typed arguments. Doc comments
+//! are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use missing_report::config::{Layout, Overrides};
+use missing_report::period::YearMonth;
+
+/// Turns episode-level data about children who go missing from home or care
+/// into a committee-ready PDF paper, a metrics export and charts.
+///
+/// With no command, builds the report from the configuration (or, with none,
+/// from the bundled example data) into out/.
+#[derive(Debug, Parser)]
+#[command(name = "missing-report", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the PDF report, the charts and the metrics export.
+    Build(BuildArgs),
+    /// Compute the metrics and write the export of METRICS.md.
+    Metrics(MetricsArgs),
+    /// Write a starter configuration, commentary file and editable templates into DIR.
+    Init {
+        /// Folder to create (it may exist but must not already hold the files).
+        dir: PathBuf,
+    },
+    /// Write deterministic synthetic episode data (for trying the tool and for benchmarks).
+    Synth(SynthArgs),
+}
+
+/// Options every command that reads episodes shares.
+#[derive(Debug, Args, Default)]
+pub struct InputArgs {
+    /// Configuration file (YAML). Without one, the built-in defaults apply.
+    #[arg(short, long, value_name = "CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Episode file; repeat for several (replaces the configured input files).
+    #[arg(short, long = "input", value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Layout of the input files.
+    #[arg(long, value_enum)]
+    pub layout: Option<Layout>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Last month the report covers (default: the last complete month in the data).
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub period: Option<YearMonth>,
+    /// Built-in template name (overview), a .typ file, or a folder holding main.typ.
+    #[arg(long, value_name = "NAME|DIR")]
+    pub template: Option<String>,
+    /// Markdown file with one `## slot` section per commentary slot.
+    #[arg(long, value_name = "FILE")]
+    pub commentary: Option<PathBuf>,
+    /// Output folder (default: out).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Refuse to write a PDF that still shows commentary placeholders.
+    #[arg(long = "final")]
+    pub final_version: bool,
+    /// Print how long each stage took.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum)]
+pub enum ExportFormat {
+    /// Comma-separated values with a header row.
+    #[default]
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Export format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// File to write (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of episode rows.
+    #[arg(long, default_value_t = 4000)]
+    pub episodes: usize,
+    /// Seed of the random generator: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// File to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+fn parse_month(text: &str) -> Result<YearMonth, String> {
+    YearMonth::parse(text).ok_or_else(|| format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2024-03"))
+}
+
+impl BuildArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            inputs: self.input.inputs.clone(),
+            layout: self.input.layout,
+            period_end: self.period,
+            template: self.template.clone(),
+            commentary: self.commentary.clone(),
+            output: self.out.clone(),
+        }
+    }
+}
+
+impl InputArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides { inputs: self.inputs.clone(), layout: self.layout, ..Overrides::default() }
+    }
+}

@@ -1,0 +1,785 @@
+//! Reads episode files into one typed polars frame (`Episodes`) and accounts
+//! for every row it does not count (`DataQuality`), by the rule ids of
+//! INPUT.md. Records are tokenised with the `csv` crate because it reports the
+//! exact record of a ragged row and never pads one silently; every cell is
+//! then parsed by hand (dates day-first or ISO, never month-first) so each
+//! failure can name its file, row and column.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use polars::prelude::*;
+
+use crate::assets;
+use crate::config::{InputSource, Rules};
+
+/// One input file's name (for messages) and bytes.
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    pub fn load(source: &InputSource) -> Result<Self> {
+        match source {
+            InputSource::BundledExample => {
+                Ok(InputFile { name: assets::EXAMPLE_EPISODES_NAME.into(), bytes: assets::EXAMPLE_EPISODES.to_vec() })
+            }
+            InputSource::File(path) => {
+                let bytes = std::fs::read(path).with_context(|| format!("cannot read input file {}", path.display()))?;
+                Ok(InputFile { name: path.display().to_string(), bytes })
+            }
+        }
+    }
+}
+
+/// Input that cannot be used at all (exit code 2), as opposed to a usage or
+/// configuration error (exit code 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UnusableInput(pub String);
+
+fn unusable(message: String) -> anyhow::Error {
+    UnusableInput(message).into()
+}
+
+/// The canonical columns of INPUT.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    EpisodeId,
+    ChildId,
+    DateOfBirth,
+    Sex,
+    Ethnicity,
+    LookedAfter,
+    OtherLa,
+    PlacementArea,
+    Uasc,
+    EpisodeType,
+    Start,
+    End,
+    Reason,
+    CseRisk,
+    CceRisk,
+    RhiOffered,
+    RhiOutcome,
+    RhiCompleted,
+    Authority,
+}
+
+impl Field {
+    pub const ALL: [Field; 19] = [
+        Field::EpisodeId,
+        Field::ChildId,
+        Field::DateOfBirth,
+        Field::Sex,
+        Field::Ethnicity,
+        Field::LookedAfter,
+        Field::OtherLa,
+        Field::PlacementArea,
+        Field::Uasc,
+        Field::EpisodeType,
+        Field::Start,
+        Field::End,
+        Field::Reason,
+        Field::CseRisk,
+        Field::CceRisk,
+        Field::RhiOffered,
+        Field::RhiOutcome,
+        Field::RhiCompleted,
+        Field::Authority,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::EpisodeId => "episode_id",
+            Field::ChildId => "child_id",
+            Field::DateOfBirth => "date_of_birth",
+            Field::Sex => "sex",
+            Field::Ethnicity => "ethnicity",
+            Field::LookedAfter => "looked_after",
+            Field::OtherLa => "other_la",
+            Field::PlacementArea => "placement_area",
+            Field::Uasc => "uasc",
+            Field::EpisodeType => "episode_type",
+            Field::Start => "start",
+            Field::End => "end",
+            Field::Reason => "reason",
+            Field::CseRisk => "cse_risk",
+            Field::CceRisk => "cce_risk",
+            Field::RhiOffered => "rhi_offered",
+            Field::RhiOutcome => "rhi_outcome",
+            Field::RhiCompleted => "rhi_completed",
+            Field::Authority => "authority",
+        }
+    }
+
+    pub fn required(self) -> bool {
+        matches!(self, Field::EpisodeId | Field::ChildId | Field::LookedAfter | Field::Start)
+    }
+}
+
+/// The data-quality rules of INPUT.md, in the order of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    MissingRequired,
+    UnparseableDate,
+    DuplicateEpisodeId,
+    EndBeforeStart,
+    RhiBeforeEnd,
+    RhiCompletedNotOffered,
+    AgeOutOfRange,
+    UnknownValue,
+    LongEpisode,
+    OpenEpisode,
+    OtherLaExcluded,
+    AbsenceExcluded,
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::MissingRequired => "missing_required",
+            Rule::UnparseableDate => "unparseable_date",
+            Rule::DuplicateEpisodeId => "duplicate_episode_id",
+            Rule::EndBeforeStart => "end_before_start",
+            Rule::RhiBeforeEnd => "rhi_before_end",
+            Rule::RhiCompletedNotOffered => "rhi_completed_not_offered",
+            Rule::AgeOutOfRange => "age_out_of_range",
+            Rule::UnknownValue => "unknown_value",
+            Rule::LongEpisode => "long_episode",
+            Rule::OpenEpisode => "open_episode",
+            Rule::OtherLaExcluded => "other_la_excluded",
+            Rule::AbsenceExcluded => "absence_excluded",
+        }
+    }
+
+    /// What the rule means, in words for the report's appendix.
+    pub fn description(self) -> &'static str {
+        match self {
+            Rule::MissingRequired => "episode id, child id, start or looked-after status blank",
+            Rule::UnparseableDate => "a date that could not be read (start: row excluded; other dates: treated as unknown)",
+            Rule::DuplicateEpisodeId => "episode id already seen (the first row is kept)",
+            Rule::EndBeforeStart => "return time earlier than the start (return treated as unknown)",
+            Rule::RhiBeforeEnd => "return interview recorded before the return (never counted as within timescale)",
+            Rule::RhiCompletedNotOffered => "return interview recorded but marked as not offered",
+            Rule::AgeOutOfRange => "age at start below 0 or 25 and over (date of birth ignored)",
+            Rule::UnknownValue => "a coded value that is not recognised (treated as unknown)",
+            Rule::LongEpisode => "episode lasting more than a year",
+            Rule::OpenEpisode => "no return recorded (still missing at extract)",
+            Rule::OtherLaExcluded => "child looked after by another authority (not counted)",
+            Rule::AbsenceExcluded => "absence rather than missing (counted separately as absences)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Excluded,
+    FieldIgnored,
+    Kept,
+}
+
+impl Action {
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::Excluded => "excluded",
+            Action::FieldIgnored => "field_ignored",
+            Action::Kept => "kept",
+        }
+    }
+}
+
+/// One row of the findings CSV. `value` may hold identifiers: it is for the
+/// data team, never for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub file: usize,
+    pub row: usize,
+    pub column: String,
+    pub rule: Rule,
+    pub value: String,
+    pub action: Action,
+}
+
+/// Every row not counted, or counted with a doubt, by rule.
+#[derive(Debug, Clone, Default)]
+pub struct DataQuality {
+    pub files: Vec<String>,
+    pub rows_read: usize,
+    /// Rows in `Episodes` (including absences, which the metrics count apart).
+    pub rows_kept: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl DataQuality {
+    /// (rule, action, count) in rule order; no identifiers.
+    pub fn counts(&self) -> Vec<(Rule, Action, usize)> {
+        let mut counts: BTreeMap<(Rule, Action), usize> = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry((f.rule, f.action)).or_default() += 1;
+        }
+        counts.into_iter().map(|((rule, action), n)| (rule, action, n)).collect()
+    }
+
+    pub fn excluded(&self) -> usize {
+        self.findings.iter().filter(|f| f.action == Action::Excluded && f.rule != Rule::AbsenceExcluded).count()
+    }
+}
+
+impl fmt::Display for DataQuality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "read {} rows from {} file(s); {} kept", self.rows_read, self.files.len(), self.rows_kept)?;
+        for (rule, action, count) in self.counts() {
+            writeln!(f, "  {:<28} {:>7}  {}", rule.id(), count, action.id())?;
+        }
+        Ok(())
+    }
+}
+
+/// The episodes, one row each, in the canonical schema (see `frame_schema`).
+#[derive(Debug, Clone)]
+pub struct Episodes {
+    pub frame: DataFrame,
+    /// Canonical columns the input carried; metrics needing others are not produced.
+    pub columns: BTreeSet<Field>,
+}
+
+impl Episodes {
+    pub fn has(&self, field: Field) -> bool {
+        self.columns.contains(&field)
+    }
+}
+
+/// Reads every source as one episode table.
+pub fn load(sources: &[InputSource], rules: &Rules) -> Result<(Episodes, DataQuality)> {
+    let files = sources.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
+    read(&files, rules)
+}
+
+/// Parses already-loaded files (the testable core of `load`).
+pub fn read(files: &[InputFile], rules: &Rules) -> Result<(Episodes, DataQuality)> {
+    let mut builder = Builder::default();
+    let mut quality = DataQuality::default();
+    let mut columns: Option<BTreeSet<Field>> = None;
+    for (index, file) in files.iter().enumerate() {
+        quality.files.push(file.name.clone());
+        let present = read_file(index, file, rules, &mut builder, &mut quality)?;
+        // A column counts as present only if every file has it.
+        columns = Some(match columns {
+            None => present,
+            Some(seen) => seen.intersection(&present).copied().collect(),
+        });
+    }
+    quality.findings.sort_by(|a, b| (a.file, a.row, a.rule).cmp(&(b.file, b.row, b.rule)));
+    quality.rows_kept = builder.len();
+    let names = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
+    if builder.counted(rules) == 0 {
+        return Err(unusable(format!(
+            "no episode left to count in {names}: {} rows read, {} excluded\n{}",
+            quality.rows_read,
+            quality.excluded(),
+            quality
+        )));
+    }
+    let frame = anyhow::Context::context(builder.finish(), "building the episode table")?;
+    Ok((Episodes { frame, columns: columns.unwrap_or_default() }, quality))
+}
+
+/// Column positions of one file's header.
+struct Header {
+    index: BTreeMap<Field, usize>,
+}
+
+fn read_header(file: &InputFile, record: &csv::StringRecord) -> Result<Header> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, name) in record.iter().enumerate() {
+        let key = name.trim().to_ascii_lowercase();
+        if key.is_empty() {
+            continue;
+        }
+        if seen.insert(key.clone(), i).is_some() {
+            return Err(unusable(format!("{}: row 1: column `{}` appears twice in the header", file.name, name.trim())));
+        }
+    }
+    let mut index = BTreeMap::new();
+    for field in Field::ALL {
+        if let Some(&i) = seen.get(field.name()) {
+            index.insert(field, i);
+        }
+    }
+    let missing: Vec<&str> = Field::ALL.iter().filter(|f| f.required() && !index.contains_key(f)).map(|f| f.name()).collect();
+    if !missing.is_empty() {
+        return Err(unusable(format!(
+            "{}: row 1: required column{} {} missing from the header (found: {})",
+            file.name,
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", "),
+            record.iter().map(str::trim).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(Header { index })
+}
+
+fn detect_delimiter(text: &str) -> u8 {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b','))
+        .unwrap_or(b',')
+}
+
+fn read_file(file_index: usize, file: &InputFile, rules: &Rules, builder: &mut Builder, quality: &mut DataQuality) -> Result<BTreeSet<Field>> {
+    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
+        unusable(format!("{}: line {line}: the file is not UTF-8 text; save it as \"CSV UTF-8\"", file.name))
+    })?;
+    if text.trim().is_empty() {
+        return Err(unusable(format!("{}: the file is empty (no header row)", file.name)));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(detect_delimiter(text))
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header_record = match records.next() {
+        Some(Ok(record)) => record,
+        Some(Err(e)) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
+        None => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
+    };
+    let header = read_header(file, &header_record)?;
+    let mut context = RowContext { file: file_index, header: &header, rules, has_end: header.index.contains_key(&Field::End) };
+    let mut record_number = 1;
+    for record in records {
+        record_number += 1;
+        let record = record.map_err(|e| match e.kind() {
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => unusable(format!(
+                "{}: row {record_number}: {len} fields where the header has {expected_len}; fix or remove this row",
+                file.name
+            )),
+            _ => unusable(format!("{}: row {record_number}: cannot read the row: {e}", file.name)),
+        })?;
+        quality.rows_read += 1;
+        context.read_row(record_number, &record, builder, &mut quality.findings);
+    }
+    Ok(header.index.keys().copied().collect())
+}
+
+struct RowContext<'a> {
+    file: usize,
+    header: &'a Header,
+    rules: &'a Rules,
+    has_end: bool,
+}
+
+/// The cell of `field`, trimmed; `None` when blank (empty, NA, N/A, NULL) or absent.
+fn cell<'r>(header: &Header, record: &'r csv::StringRecord, field: Field) -> Option<&'r str> {
+    let value = record.get(*header.index.get(&field)?)?.trim();
+    if value.is_empty() || ["na", "n/a", "null"].iter().any(|b| value.eq_ignore_ascii_case(b)) {
+        None
+    } else {
+        Some(value)
+    }
+}
+
+/// Findings of one kept row, gathered per rule so each rule gives one finding.
+#[derive(Default)]
+struct RowFindings {
+    by_rule: BTreeMap<Rule, (Vec<&'static str>, Vec<String>, Action)>,
+}
+
+impl RowFindings {
+    fn add(&mut self, rule: Rule, field: Field, value: &str, action: Action) {
+        let entry = self.by_rule.entry(rule).or_insert_with(|| (Vec::new(), Vec::new(), action));
+        entry.0.push(field.name());
+        entry.1.push(value.to_string());
+    }
+}
+
+impl RowContext<'_> {
+    fn read_row(&mut self, row: usize, record: &csv::StringRecord, builder: &mut Builder, findings: &mut Vec<Finding>) {
+        let h = self.header;
+        let get = |field: Field| cell(h, record, field);
+        let exclude = |rule: Rule, fields: &[Field], findings: &mut Vec<Finding>| {
+            findings.push(Finding {
+                file: self.file,
+                row,
+                column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
+                rule,
+                value: fields.iter().map(|f| get(*f).unwrap_or("")).collect::<Vec<_>>().join(";"),
+                action: Action::Excluded,
+            });
+        };
+
+        // Exclusions, in the order of INPUT.md; the first that applies wins.
+        let required = [Field::EpisodeId, Field::ChildId, Field::Start, Field::LookedAfter];
+        let blank: Vec<Field> = required.into_iter().filter(|f| get(*f).is_none()).collect();
+        if !blank.is_empty() {
+            return exclude(Rule::MissingRequired, &blank, findings);
+        }
+        let Some(start) = get(Field::Start).and_then(parse_timestamp) else {
+            return exclude(Rule::UnparseableDate, &[Field::Start], findings);
+        };
+        let episode_id = get(Field::EpisodeId).unwrap_or_default();
+        if !builder.episode_ids.insert(episode_id.to_string()) {
+            return exclude(Rule::DuplicateEpisodeId, &[Field::EpisodeId], findings);
+        }
+        let mut kept = RowFindings::default();
+        let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
+            let value = get(field)?;
+            match parse_yes_no(value) {
+                Some(b) => Some(b),
+                None => {
+                    kept.add(Rule::UnknownValue, field, value, Action::FieldIgnored);
+                    None
+                }
+            }
+        };
+        let other_la = flag(Field::OtherLa, &mut kept);
+        if other_la == Some(true) && !self.rules.include_other_la {
+            return exclude(Rule::OtherLaExcluded, &[Field::OtherLa], findings);
+        }
+        let episode_type = get(Field::EpisodeType);
+        let absent = match episode_type.map(|v| v.to_ascii_lowercase()) {
+            None => false,
+            Some(v) if v == "missing" || v == "m" => false,
+            Some(v) if v == "absent" || v == "a" || v == "away" => true,
+            Some(_) => {
+                kept.add(Rule::UnknownValue, Field::EpisodeType, episode_type.unwrap_or(""), Action::FieldIgnored);
+                false
+            }
+        };
+        if absent && !self.rules.include_absent {
+            exclude(Rule::AbsenceExcluded, &[Field::EpisodeType], findings);
+        }
+
+        // Fields of a row that is kept.
+        let looked_after = flag(Field::LookedAfter, &mut kept);
+        let uasc = flag(Field::Uasc, &mut kept);
+        let cse = flag(Field::CseRisk, &mut kept);
+        let cce = flag(Field::CceRisk, &mut kept);
+        let rhi_offered = flag(Field::RhiOffered, &mut kept);
+        let date = |field: Field, kept: &mut RowFindings| -> Option<NaiveDateTime> {
+            let value = get(field)?;
+            let parsed = parse_timestamp(value);
+            if parsed.is_none() {
+                kept.add(Rule::UnparseableDate, field, value, Action::FieldIgnored);
+            }
+            parsed
+        };
+        let date_of_birth = date(Field::DateOfBirth, &mut kept).map(|t| t.date());
+        let mut end = date(Field::End, &mut kept);
+        let rhi_completed = date(Field::RhiCompleted, &mut kept);
+        let open = self.has_end && get(Field::End).is_none();
+
+        if let Some(e) = end {
+            if e < start {
+                kept.add(Rule::EndBeforeStart, Field::End, get(Field::End).unwrap_or(""), Action::FieldIgnored);
+                end = None;
+            }
+        }
+        if let (Some(done), Some(e)) = (rhi_completed, end) {
+            if done < e {
+                kept.add(Rule::RhiBeforeEnd, Field::RhiCompleted, get(Field::RhiCompleted).unwrap_or(""), Action::Kept);
+            }
+        }
+        if rhi_completed.is_some() && rhi_offered == Some(false) {
+            kept.add(Rule::RhiCompletedNotOffered, Field::RhiCompleted, get(Field::RhiCompleted).unwrap_or(""), Action::Kept);
+        }
+        let date_of_birth = date_of_birth.filter(|dob| {
+            let age = age_in_years(*dob, start.date());
+            let in_range = (0..25).contains(&age);
+            if !in_range {
+                kept.add(Rule::AgeOutOfRange, Field::DateOfBirth, get(Field::DateOfBirth).unwrap_or(""), Action::FieldIgnored);
+            }
+            in_range
+        });
+        let coded = |field: Field, allowed: &[(&str, &'static str)], kept: &mut RowFindings| -> Option<&'static str> {
+            let value = get(field)?;
+            let lower = value.to_ascii_lowercase().replace([' ', '-'], "_");
+            let found = allowed.iter().find(|(k, _)| *k == lower).map(|(_, v)| *v);
+            if found.is_none() {
+                kept.add(Rule::UnknownValue, field, value, Action::FieldIgnored);
+            }
+            found
+        };
+        let placement_area = coded(Field::PlacementArea, &[("in_area", "in_area"), ("out_of_area", "out_of_area")], &mut kept);
+        let rhi_outcome = coded(
+            Field::RhiOutcome,
+            &[("accepted", "accepted"), ("declined", "declined"), ("no_contact", "no_contact"), ("pending", "pending")],
+            &mut kept,
+        );
+        if let Some(e) = end {
+            if (e - start).num_minutes() > 365 * 24 * 60 {
+                kept.add(Rule::LongEpisode, Field::End, get(Field::End).unwrap_or(""), Action::Kept);
+            }
+        }
+        if open {
+            kept.add(Rule::OpenEpisode, Field::End, "", Action::Kept);
+        }
+        // An absence excluded by the rules has its one finding already.
+        if !(absent && !self.rules.include_absent) {
+            for (rule, (columns, values, action)) in kept.by_rule {
+                findings.push(Finding { file: self.file, row, column: columns.join(";"), rule, value: values.join(";"), action });
+            }
+        }
+
+        let sex = match get(Field::Sex).map(|v| v.to_ascii_lowercase()) {
+            Some(v) if v == "m" || v == "male" || v == "1" => "male",
+            Some(v) if v == "f" || v == "female" || v == "2" => "female",
+            _ => "other_unknown",
+        };
+        builder.child_id.push(get(Field::ChildId).unwrap_or_default().to_string());
+        builder.looked_after.push(looked_after);
+        builder.absent.push(absent);
+        builder.start.push(millis(start));
+        builder.end.push(end.map(millis));
+        builder.open.push(open);
+        builder.date_of_birth.push(date_of_birth.map(days_since_epoch));
+        builder.sex.push(sex);
+        builder.ethnicity.push(get(Field::Ethnicity).map(str::to_string));
+        builder.placement_area.push(placement_area);
+        builder.uasc.push(uasc);
+        builder.reason.push(get(Field::Reason).map(str::to_string));
+        builder.cse_risk.push(cse);
+        builder.cce_risk.push(cce);
+        builder.rhi_offered.push(rhi_offered);
+        builder.rhi_outcome.push(rhi_outcome);
+        builder.rhi_completed.push(rhi_completed.map(millis));
+    }
+}
+
+/// Columns under construction; `finish` turns them into the polars frame.
+#[derive(Default)]
+struct Builder {
+    episode_ids: HashSet<String>,
+    child_id: Vec<String>,
+    looked_after: Vec<Option<bool>>,
+    absent: Vec<bool>,
+    start: Vec<i64>,
+    end: Vec<Option<i64>>,
+    open: Vec<bool>,
+    date_of_birth: Vec<Option<i32>>,
+    sex: Vec<&'static str>,
+    ethnicity: Vec<Option<String>>,
+    placement_area: Vec<Option<&'static str>>,
+    uasc: Vec<Option<bool>>,
+    reason: Vec<Option<String>>,
+    cse_risk: Vec<Option<bool>>,
+    cce_risk: Vec<Option<bool>>,
+    rhi_offered: Vec<Option<bool>>,
+    rhi_outcome: Vec<Option<&'static str>>,
+    rhi_completed: Vec<Option<i64>>,
+}
+
+impl Builder {
+    fn len(&self) -> usize {
+        self.child_id.len()
+    }
+
+    fn counted(&self, rules: &Rules) -> usize {
+        if rules.include_absent {
+            self.len()
+        } else {
+            self.absent.iter().filter(|a| !**a).count()
+        }
+    }
+
+    fn finish(self) -> PolarsResult<DataFrame> {
+        let height = self.len();
+        let datetime = |name: &str, values: Vec<Option<i64>>| -> Column {
+            Int64Chunked::from_iter_options(name.into(), values.into_iter())
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into_column()
+        };
+        let columns = vec![
+            Column::new("child_id".into(), self.child_id),
+            Column::new("looked_after".into(), self.looked_after),
+            Column::new("absent".into(), self.absent),
+            datetime("start", self.start.into_iter().map(Some).collect()),
+            datetime("end", self.end),
+            Column::new("open".into(), self.open),
+            Int32Chunked::from_iter_options("date_of_birth".into(), self.date_of_birth.into_iter()).into_date().into_column(),
+            Column::new("sex".into(), self.sex),
+            Column::new("ethnicity".into(), self.ethnicity),
+            Column::new("placement_area".into(), self.placement_area),
+            Column::new("uasc".into(), self.uasc),
+            Column::new("reason".into(), self.reason),
+            Column::new("cse_risk".into(), self.cse_risk),
+            Column::new("cce_risk".into(), self.cce_risk),
+            Column::new("rhi_offered".into(), self.rhi_offered),
+            Column::new("rhi_outcome".into(), self.rhi_outcome),
+            datetime("rhi_completed", self.rhi_completed),
+        ];
+        DataFrame::new(height, columns)
+    }
+}
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch");
+
+fn millis(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp_millis()
+}
+
+fn days_since_epoch(d: NaiveDate) -> i32 {
+    (d - EPOCH).num_days() as i32
+}
+
+/// `Y`/`N`, `yes`/`no`, `true`/`false`, `1`/`0` in any case; `None` if unrecognised.
+pub fn parse_yes_no(value: &str) -> Option<bool> {
+    match value.to_ascii_lowercase().as_str() {
+        "y" | "yes" | "true" | "1" => Some(true),
+        "n" | "no" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Completed years at `on`; a 29 February birthday falls on 1 March in other years.
+pub fn age_in_years(born: NaiveDate, on: NaiveDate) -> i32 {
+    let birthday = |year: i32| {
+        if born.month() == 2 && born.day() == 29 && NaiveDate::from_ymd_opt(year, 2, 29).is_none() {
+            (3, 1)
+        } else {
+            (born.month(), born.day())
+        }
+    };
+    let mut age = on.year() - born.year();
+    if (on.month(), on.day()) < birthday(on.year()) {
+        age -= 1;
+    }
+    age
+}
+
+/// ISO (`2023-04-03`, `2023-04-03 14:05`, `2023-04-03T14:05:00`) or UK
+/// day-first (`3/4/2023 14:05`); never month-first. Years outside 1900-2100
+/// and impossible dates give `None`.
+pub fn parse_timestamp(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    let (date_part, time_part) = match text.find(['T', ' ']) {
+        Some(i) if text.as_bytes()[i] == b'T' && text[..i].contains('-') => (&text[..i], Some(&text[i + 1..])),
+        Some(i) if text.as_bytes()[i] == b' ' => (&text[..i], Some(text[i + 1..].trim_start())),
+        Some(_) => return None,
+        None => (text, None),
+    };
+    let number = |s: &str, min_len: usize, max_len: usize| -> Option<u32> {
+        (s.len() >= min_len && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+    };
+    let mut parts = date_part.split(['-', '/']);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (year, month, day) = if date_part.contains('-') && !date_part.contains('/') {
+        (number(a, 4, 4)?, number(b, 1, 2)?, number(c, 1, 2)?)
+    } else if date_part.contains('/') && !date_part.contains('-') {
+        (number(c, 4, 4)?, number(b, 1, 2)?, number(a, 1, 2)?)
+    } else {
+        return None;
+    };
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let (hour, minute, second) = match time_part {
+        None => (0, 0, 0),
+        Some(t) => {
+            let t = t.split('.').next()?;
+            let mut fields = t.split(':');
+            let hour = number(fields.next()?, 1, 2)?;
+            let minute = number(fields.next()?, 2, 2)?;
+            let second = match fields.next() {
+                Some(s) => number(s, 2, 2)?,
+                None => 0,
+            };
+            if fields.next().is_some() {
+                return None;
+            }
+            (hour, minute, second)
+        }
+    };
+    let time = date.and_hms_opt(hour, minute, second)?;
+    debug_assert_eq!(time.hour(), hour);
+    Some(time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(text: &str) -> Option<String> {
+        parse_timestamp(text).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+
+    #[test]
+    fn reads_iso_and_day_first_dates_never_month_first() {
+        assert_eq!(ts("2023-04-03").as_deref(), Some("2023-04-03 00:00:00"));
+        assert_eq!(ts("2023-04-03 14:05").as_deref(), Some("2023-04-03 14:05:00"));
+        assert_eq!(ts("2023-04-03T14:05:09").as_deref(), Some("2023-04-03 14:05:09"));
+        assert_eq!(ts("03/04/2023").as_deref(), Some("2023-04-03 00:00:00"));
+        assert_eq!(ts("3/4/2023 9:05").as_deref(), Some("2023-04-03 09:05:00"));
+        // 13 cannot be a month, and the reader never swaps day and month.
+        assert_eq!(ts("04/13/2023"), None);
+        assert_eq!(ts("31/02/2023"), None);
+        assert_eq!(ts("1899-12-31"), None);
+        assert_eq!(ts("2101-01-01"), None);
+        assert_eq!(ts("2023-04-03 25:00"), None);
+        assert_eq!(ts("yesterday"), None);
+    }
+
+    #[test]
+    fn age_counts_a_leap_day_birthday_on_first_of_march() {
+        let born = NaiveDate::from_ymd_opt(2008, 2, 29).unwrap();
+        assert_eq!(age_in_years(born, NaiveDate::from_ymd_opt(2023, 2, 28).unwrap()), 14);
+        assert_eq!(age_in_years(born, NaiveDate::from_ymd_opt(2023, 3, 1).unwrap()), 15);
+        assert_eq!(age_in_years(born, NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()), 16);
+    }
+
+    fn read_text(text: &str, rules: &Rules) -> Result<(Episodes, DataQuality)> {
+        read(&[InputFile { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }], rules)
+    }
+
+    #[test]
+    fn counts_every_excluded_row_by_rule() {
+        let text = "Episode_ID ; child_id;looked_after;start;end;other_la;episode_type\n\
+                    e1;c1;Y;2023-04-01 10:00;2023-04-01 12:00;N;missing\n\
+                    e1;c1;Y;2023-04-02 10:00;;N;missing\n\
+                    e2;c2;N;01/13/2023;;N;\n\
+                    e3;;N;2023-04-02;;N;\n\
+                    e4;c4;Y;2023-04-05;2023-04-04;Y;\n\
+                    e5;c5;Y;2023-04-05;2023-04-04;N;absent\n\
+                    e6;c6;maybe;2023-04-05;2023-04-04;N;\n";
+        let (episodes, quality) = read_text(text, &Rules::default()).unwrap();
+        assert_eq!(quality.rows_read, 7);
+        // e1, e5 (absence, kept for the absences count) and e6.
+        assert_eq!(episodes.frame.height(), 3);
+        let rules: Vec<(&str, usize, &str)> = quality.findings.iter().map(|f| (f.rule.id(), f.row, f.column.as_str())).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("duplicate_episode_id", 3, "episode_id"),
+                ("unparseable_date", 4, "start"),
+                ("missing_required", 5, "child_id"),
+                ("other_la_excluded", 6, "other_la"),
+                ("absence_excluded", 7, "episode_type"),
+                ("end_before_start", 8, "end"),
+                ("unknown_value", 8, "looked_after"),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_file_row_and_problem() {
+        let ragged = read_text("episode_id,child_id,looked_after,start\ne1,c1,Y,2023-04-01\ne2,c2,Y\n", &Rules::default());
+        let text = format!("{:#}", ragged.unwrap_err());
+        assert!(text.contains("t.csv: row 3") && text.contains("3 fields where the header has 4"), "{text}");
+        let missing = read_text("episode_id,child_id,start\ne1,c1,2023-04-01\n", &Rules::default());
+        let text = format!("{:#}", missing.unwrap_err());
+        assert!(text.contains("t.csv: row 1") && text.contains("looked_after"), "{text}");
+        let duplicated = read_text("episode_id,child_id,Start,start,looked_after\n", &Rules::default());
+        assert!(format!("{:#}", duplicated.unwrap_err()).contains("`start` appears twice"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Calendar arithmetic shared by every stage: months as one integer, reporting
+//! years that start in any month, and the period labels of METRICS.md.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer};
+
+/// A calendar month as `year * 12 + (month - 1)`, so months subtract and compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth(pub i32);
+
+impl YearMonth {
+    pub fn new(year: i32, month: u32) -> Self {
+        YearMonth(year * 12 + month as i32 - 1)
+    }
+    pub fn of(date: NaiveDate) -> Self {
+        YearMonth::new(date.year(), date.month())
+    }
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+    /// 1 = January.
+    pub fn month(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+    pub fn plus(self, months: i32) -> Self {
+        YearMonth(self.0 + months)
+    }
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year(), self.month(), 1).expect("month in range")
+    }
+    pub fn last_day(self) -> NaiveDate {
+        self.plus(1).first_day().pred_opt().expect("day in range")
+    }
+    /// `2024-03`, the label of METRICS.md for months and rolling windows.
+    pub fn label(self) -> String {
+        format!("{:04}-{:02}", self.year(), self.month())
+    }
+    /// `Mar 2024`, for tables and axes.
+    pub fn short_name(self) -> String {
+        format!("{} {}", MONTH_ABBREVIATIONS[self.month() as usize - 1], self.year())
+    }
+    /// `March 2024`, for running text.
+    pub fn long_name(self) -> String {
+        format!("{} {}", MONTH_NAMES[self.month() as usize - 1], self.year())
+    }
+    /// Parses `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (year, month) = text.trim().split_once('-')?;
+        if year.len() != 4 || month.is_empty() || month.len() > 2 {
+            return None;
+        }
+        let year: i32 = year.parse().ok()?;
+        let month: u32 = month.parse().ok()?;
+        ((1900..=2100).contains(&year) && (1..=12).contains(&month)).then(|| YearMonth::new(year, month))
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+impl<'de> Deserialize<'de> for YearMonth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        YearMonth::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2024-03")))
+    }
+}
+
+pub const MONTH_ABBREVIATIONS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+pub const MONTH_NAMES: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+];
+
+/// Reporting years and quarters for a year that starts in `start_month`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportingYear {
+    pub start_month: u32,
+}
+
+impl ReportingYear {
+    /// The first month of the reporting year containing `month`.
+    pub fn year_start(self, month: YearMonth) -> YearMonth {
+        let offset = (month.month() as i32 - self.start_month as i32).rem_euclid(12);
+        month.plus(-offset)
+    }
+    /// 1..=4.
+    pub fn quarter(self, month: YearMonth) -> u32 {
+        ((month.0 - self.year_start(month).0) / 3) as u32 + 1
+    }
+    pub fn quarter_start(self, month: YearMonth) -> YearMonth {
+        self.year_start(month).plus(3 * (self.quarter(month) as i32 - 1))
+    }
+    /// `2023-24`, or `2023` when the year starts in January.
+    pub fn year_label(self, month: YearMonth) -> String {
+        let start = self.year_start(month);
+        if self.start_month == 1 {
+            format!("{:04}", start.year())
+        } else {
+            format!("{:04}-{:02}", start.year(), (start.year() + 1).rem_euclid(100))
+        }
+    }
+    /// `2023-24 Q1`.
+    pub fn quarter_label(self, month: YearMonth) -> String {
+        format!("{} Q{}", self.year_label(month), self.quarter(month))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn april_years_label_quarters_like_the_seeds() {
+        let year = ReportingYear { start_month: 4 };
+        assert_eq!(year.quarter_label(YearMonth::new(2023, 4)), "2023-24 Q1");
+        assert_eq!(year.quarter_label(YearMonth::new(2024, 3)), "2023-24 Q4");
+        assert_eq!(year.quarter_label(YearMonth::new(2023, 12)), "2023-24 Q3");
+        assert_eq!(year.year_label(YearMonth::new(2099, 5)), "2099-00");
+        assert_eq!(year.year_start(YearMonth::new(2024, 2)), YearMonth::new(2023, 4));
+    }
+
+    #[test]
+    fn calendar_years_use_plain_labels() {
+        let year = ReportingYear { start_month: 1 };
+        assert_eq!(year.quarter_label(YearMonth::new(2023, 5)), "2023 Q2");
+        assert_eq!(year.year_label(YearMonth::new(2023, 12)), "2023");
+    }
+
+    #[test]
+    fn parses_only_real_months() {
+        assert_eq!(YearMonth::parse("2024-03"), Some(YearMonth::new(2024, 3)));
+        assert_eq!(YearMonth::parse("2024-13"), None);
+        assert_eq!(YearMonth::parse("03/2024"), None);
+        assert_eq!(YearMonth::new(2024, 2).last_day().to_string(), "2024-02-29");
+    }
+}

@@ -1,0 +1,366 @@
+//! Deterministic synthetic episode data for a fictional authority, so the
+//! tool can show a finished report without real (identifiable) data and so
+//! benchmarks can scale to millions of rows. Same seed and size, same bytes.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct SynthConfig {
+    /// Exact number of episode rows to write.
+    pub episodes: usize,
+    /// Seed of the pseudo-random generator.
+    pub seed: u64,
+    /// First day of the generated span (the start of a reporting year).
+    pub first_day: NaiveDate,
+    /// Number of whole months the episodes start in.
+    pub months: u32,
+}
+
+impl SynthConfig {
+    /// The bundled example: three reporting years, April 2022 to March 2025.
+    pub fn example(episodes: usize, seed: u64) -> Self {
+        SynthConfig {
+            episodes,
+            seed,
+            first_day: NaiveDate::from_ymd_opt(2022, 4, 1).expect("valid date"),
+            months: 36,
+        }
+    }
+}
+
+/// SplitMix64: tiny, fast and stable across crate versions, so the example
+/// data never changes under a dependency upgrade.
+struct Rng(u64);
+
+impl Rng {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// Uniform integer in [lo, hi].
+    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + (self.next_u64() % ((hi - lo + 1) as u64)) as i64
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.unit() < p
+    }
+    /// Index drawn with the given relative weights.
+    fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.unit() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+    fn pick<'a, T>(&mut self, items: &'a [(T, f64)]) -> &'a T {
+        let weights: Vec<f64> = items.iter().map(|(_, w)| *w).collect();
+        &items[self.weighted(&weights)].0
+    }
+}
+
+const ETHNICITIES: &[(&str, f64)] = &[
+    ("WBRI", 62.0),
+    ("WOTH", 5.0),
+    ("WIRT", 1.0),
+    ("MWBC", 5.0),
+    ("MWBA", 2.0),
+    ("MOTH", 3.0),
+    ("AIND", 2.0),
+    ("APKN", 3.0),
+    ("ABAN", 1.0),
+    ("BAFR", 4.0),
+    ("BCRB", 3.0),
+    ("OOTH", 3.0),
+    ("REFU", 1.5),
+    ("NOBT", 2.5),
+];
+
+const REASONS: &[(&str, f64)] = &[
+    ("with_friends", 30.0),
+    ("family_contact", 14.0),
+    ("placement_unhappy", 10.0),
+    ("romantic", 8.0),
+    ("substance_misuse", 6.0),
+    ("cse", 5.0),
+    ("cce", 7.0),
+    ("other", 12.0),
+    ("unknown", 8.0),
+];
+
+/// Relative frequency of missing episodes by calendar month (Jan..Dec):
+/// more in late spring, summer and early autumn, fewer in winter.
+const SEASON: [f64; 12] = [0.80, 0.82, 0.92, 1.00, 1.10, 1.12, 1.22, 1.18, 1.10, 1.04, 0.90, 0.80];
+
+/// Start hour weights (0..23): mostly afternoon and evening.
+const START_HOURS: [f64; 24] = [
+    3.0, 2.0, 1.5, 1.0, 0.5, 0.5, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.5, 8.0, 9.0,
+    10.0, 10.5, 10.0, 9.0, 7.0, 5.0,
+];
+
+struct Child {
+    id: String,
+    date_of_birth: NaiveDate,
+    sex: &'static str,
+    ethnicity: &'static str,
+    looked_after: bool,
+    other_la: bool,
+    placement_area: &'static str,
+    uasc: bool,
+    cse_prone: f64,
+    cce_prone: f64,
+}
+
+struct Episode {
+    child: usize,
+    start: NaiveDateTime,
+    end: Option<NaiveDateTime>,
+    absent: bool,
+    reason: String,
+    cse: bool,
+    cce: bool,
+    rhi_offered: Option<bool>,
+    rhi_outcome: &'static str,
+    rhi_completed: Option<NaiveDateTime>,
+}
+
+pub const HEADER: [&str; 18] = [
+    "episode_id",
+    "child_id",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "looked_after",
+    "other_la",
+    "placement_area",
+    "uasc",
+    "episode_type",
+    "start",
+    "end",
+    "reason",
+    "cse_risk",
+    "cce_risk",
+    "rhi_offered",
+    "rhi_outcome",
+    "rhi_completed",
+];
+
+/// Writes `config.episodes` rows of canonical CSV to `out`.
+pub fn write_csv(config: &SynthConfig, out: impl Write) -> Result<()> {
+    let (children, episodes) = generate(config);
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    let width = (episodes.len().max(1) as f64).log10().floor() as usize + 2;
+    let yn = |b: bool| if b { "Y" } else { "N" };
+    let stamp = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    for (index, e) in episodes.iter().enumerate() {
+        let c = &children[e.child];
+        writer.write_record([
+            format!("EP{:0width$}", index + 1, width = width),
+            c.id.clone(),
+            c.date_of_birth.format("%Y-%m-%d").to_string(),
+            c.sex.to_string(),
+            c.ethnicity.to_string(),
+            yn(c.looked_after).to_string(),
+            yn(c.other_la).to_string(),
+            c.placement_area.to_string(),
+            yn(c.uasc).to_string(),
+            if e.absent { "absent" } else { "missing" }.to_string(),
+            stamp(&e.start),
+            e.end.as_ref().map(stamp).unwrap_or_default(),
+            e.reason.clone(),
+            yn(e.cse).to_string(),
+            yn(e.cce).to_string(),
+            e.rhi_offered.map(yn).unwrap_or_default().to_string(),
+            e.rhi_outcome.to_string(),
+            e.rhi_completed.as_ref().map(stamp).unwrap_or_default(),
+        ])?;
+    }
+    writer.flush().context("writing synthetic episodes")?;
+    Ok(())
+}
+
+fn generate(config: &SynthConfig) -> (Vec<Child>, Vec<Episode>) {
+    let mut rng = Rng(config.seed ^ 0x6D69_7373_696E_6721);
+    let months = config.months.max(1) as i64;
+    let first = config.first_day;
+    let span_end = add_months(first, months);
+    let mut children: Vec<Child> = Vec::new();
+    let mut episodes: Vec<Episode> = Vec::with_capacity(config.episodes);
+    // Children are drawn until they have produced enough episodes.
+    let id_width = ((config.episodes / 3).max(10) as f64).log10().ceil() as usize + 1;
+    while episodes.len() < config.episodes {
+        let index = children.len();
+        let looked_after = rng.chance(0.38);
+        let other_la = looked_after && rng.chance(0.06);
+        let age_at_first = rng.weighted(&[1.0, 1.5, 2.5, 4.0, 6.0, 8.0, 9.0, 8.0, 5.0, 1.0]) as i64 + 8;
+        let active_months = 1 + rng.weighted(&[40.0, 15.0, 10.0, 8.0, 6.0, 5.0, 4.0, 3.0, 3.0, 6.0]) as i64 * 2;
+        // Spans may start before the data; at least one month lies inside it.
+        let active_from = rng.between((1 - active_months).max(-6), months - 1);
+        // Most children go missing once or twice; a few dozens of times.
+        let mut count = 1 + rng.weighted(&[52.0, 18.0, 9.0, 6.0, 4.0, 3.0, 2.0, 2.0, 1.5, 1.0, 1.5]) as i64;
+        if looked_after {
+            count = count * 3 / 2 + rng.between(0, 1);
+        }
+        if rng.chance(0.012) {
+            count = rng.between(24, 60);
+        }
+        let first_month_day = add_months(first, active_from);
+        let birth_year = first_month_day.year() as i64 - age_at_first;
+        let date_of_birth = NaiveDate::from_ymd_opt(birth_year as i32, rng.between(1, 12) as u32, 1)
+            .and_then(|d| d.checked_add_signed(Duration::days(rng.between(0, 27))))
+            .expect("valid birth date");
+        let child = Child {
+            id: format!("NMC{:0width$}", index + 1, width = id_width),
+            date_of_birth,
+            sex: *rng.pick(&[("M", 48.0), ("F", 50.5), ("U", 1.5)]),
+            ethnicity: *rng.pick(ETHNICITIES),
+            looked_after,
+            other_la,
+            placement_area: if looked_after {
+                *rng.pick(&[("in_area", 64.0), ("out_of_area", 34.0), ("", 2.0)])
+            } else {
+                ""
+            },
+            uasc: looked_after && rng.chance(0.07),
+            cse_prone: if rng.chance(0.12) { 0.45 } else { 0.02 },
+            cce_prone: if rng.chance(0.15) { 0.5 } else { 0.03 },
+        };
+        children.push(child);
+        for _ in 0..count {
+            if episodes.len() >= config.episodes {
+                break;
+            }
+            // Seasonal month within the child's active span (rejection sampling).
+            let start_day = loop {
+                let m = active_from + rng.between(0, active_months - 1);
+                if m < 0 || m >= months {
+                    continue;
+                }
+                let month_first = add_months(first, m);
+                if rng.unit() * 1.25 > SEASON[month_first.month0() as usize] {
+                    continue;
+                }
+                let days = days_in_month(month_first);
+                break month_first + Duration::days(rng.between(0, days - 1));
+            };
+            let hour = rng.weighted(&START_HOURS) as u32;
+            let start = start_day
+                .and_hms_opt(hour, rng.between(0, 11) as u32 * 5, 0)
+                .expect("valid time");
+            episodes.push(episode(&mut rng, index, &children[index], start, span_end));
+        }
+    }
+    episodes.sort_by(|a, b| a.start.cmp(&b.start).then(a.child.cmp(&b.child)));
+    (children, episodes)
+}
+
+fn episode(rng: &mut Rng, child_index: usize, child: &Child, start: NaiveDateTime, span_end: NaiveDate) -> Episode {
+    let absent = child.looked_after && rng.chance(0.05);
+    let hours = match rng.weighted(&[46.0, 30.0, 12.0, 8.0, 3.0, 1.0]) {
+        0 => rng.between(1, 8),
+        1 => rng.between(8, 24),
+        2 => rng.between(24, 48),
+        3 => rng.between(48, 96),
+        4 => rng.between(96, 240),
+        _ => rng.between(240, 720),
+    };
+    let minutes = hours * 60 - rng.between(0, 59);
+    let end_time = start + Duration::minutes(minutes.max(20));
+    let extract = span_end.and_hms_opt(9, 0, 0).expect("valid time");
+    // Episodes near the end of the data may still be open at extract time.
+    let open = end_time > extract || (extract - start < Duration::days(10) && rng.chance(0.25));
+    let end = if open { None } else { Some(end_time) };
+    let mut reason = rng.pick(REASONS).to_string();
+    if rng.chance(0.12) {
+        let second = *rng.pick(REASONS);
+        if second != reason {
+            reason = format!("{reason};{second}");
+        }
+    }
+    let cse = rng.chance(child.cse_prone);
+    let cce = rng.chance(child.cce_prone);
+    let (rhi_offered, rhi_outcome, rhi_completed) = match end {
+        None => (None, "", None),
+        Some(_) if absent => (Some(false), "", None),
+        Some(end) => {
+            if rng.chance(0.09) {
+                (Some(false), "", None)
+            } else {
+                match rng.weighted(&[76.0, 12.0, 8.0, 4.0]) {
+                    0 => {
+                        let within = rng.chance(0.68);
+                        let delay_hours = if within { rng.between(2, 71) } else { rng.between(73, 400) };
+                        let mut done = end + Duration::hours(delay_hours) + Duration::minutes(rng.between(0, 59));
+                        if within && done - end > Duration::hours(72) {
+                            done = end + Duration::hours(72);
+                        }
+                        if done > extract {
+                            (Some(true), "pending", None)
+                        } else {
+                            (Some(true), "accepted", Some(done))
+                        }
+                    }
+                    1 => (Some(true), "declined", None),
+                    2 => (Some(true), "no_contact", None),
+                    _ => (Some(true), "pending", None),
+                }
+            }
+        }
+    };
+    Episode {
+        child: child_index,
+        start,
+        end,
+        absent,
+        reason,
+        cse,
+        cce,
+        rhi_offered,
+        rhi_outcome,
+        rhi_completed,
+    }
+}
+
+fn add_months(date: NaiveDate, months: i64) -> NaiveDate {
+    let index = date.year() as i64 * 12 + date.month0() as i64 + months;
+    NaiveDate::from_ymd_opt(index.div_euclid(12) as i32, index.rem_euclid(12) as u32 + 1, 1).expect("valid month")
+}
+
+fn days_in_month(first: NaiveDate) -> i64 {
+    (add_months(first, 1) - first).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example_bytes(episodes: usize, seed: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        write_csv(&SynthConfig::example(episodes, seed), &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn same_seed_gives_same_bytes_and_exact_row_count() {
+        let a = example_bytes(500, 7);
+        assert_eq!(a, example_bytes(500, 7));
+        assert_ne!(a, example_bytes(500, 8));
+        let rows = String::from_utf8(a).unwrap().lines().count();
+        assert_eq!(rows, 501);
+    }
+}
