@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::assets;
 use crate::metrics::{Cohort, Metric, Metrics, Window};
 use crate::period::YearMonth;
+use crate::text::thousands;
 
 /// One drawn chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,7 +126,7 @@ fn draw_axes<'a, 'b>(root: &'a Area<'b>, months: &[YearMonth], top: f64, y_label
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .y_label_formatter(&|v| format!("{}", v.round() as i64))
+        .y_label_formatter(&|v| thousands(v.round().max(0.0) as u64))
         .y_label_style(font(17))
         .y_desc(y_label)
         .axis_desc_style(font(17))
@@ -193,10 +194,10 @@ fn monthly_chart(series: &Series) -> Result<Chart> {
         // Values: episodes above each bar, children just below the line, in the series colours.
         for (i, (episodes, children)) in series.episodes.iter().zip(&series.children).enumerate() {
             let (x, y) = chart.backend_coord(&(i as f64, *episodes as f64));
-            root.draw(&Text::new(episodes.to_string(), (x, y - 4), bold(14).color(&EPISODES_COLOUR).pos(Pos::new(HPos::Center, VPos::Bottom))))
+            root.draw(&Text::new(thousands(*episodes), (x, y - 4), bold(14).color(&EPISODES_COLOUR).pos(Pos::new(HPos::Center, VPos::Bottom))))
                 .map_err(draw_err)?;
             let (x, y) = chart.backend_coord(&(i as f64, *children as f64));
-            root.draw(&Text::new(children.to_string(), (x, y + 8), bold(14).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Top))))
+            root.draw(&Text::new(thousands(*children), (x, y + 8), bold(14).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Top))))
                 .map_err(draw_err)?;
         }
         draw_legend(&root, &[("Missing episodes", EPISODES_COLOUR, true), ("Children who went missing", CHILDREN_COLOUR, false)])?;
@@ -239,7 +240,7 @@ fn rolling_chart(series: &Series) -> Result<Chart> {
                     continue;
                 }
                 let (x, y) = chart.backend_coord(&(i as f64, *v as f64));
-                root.draw(&Text::new(v.to_string(), (x, y - 10), bold(14).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom))))
+                root.draw(&Text::new(thousands(*v), (x, y - 10), bold(14).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom))))
                     .map_err(draw_err)?;
             }
         }

@@ -13,6 +13,7 @@ pub mod output;
 pub mod period;
 pub mod render;
 pub mod synth;
+pub mod text;
 
 use std::time::{Duration, Instant};
 

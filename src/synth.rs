@@ -217,7 +217,7 @@ fn generate(config: &SynthConfig) -> (Vec<Child>, Vec<Episode>) {
             count = count * 3 / 2 + rng.between(0, 1);
         }
         if rng.chance(0.012) {
-            count = rng.between(24, 60);
+            count = rng.between(30, 80);
         }
         let first_month_day = add_months(first, active_from);
         let birth_year = first_month_day.year() as i64 - age_at_first;
@@ -245,19 +245,18 @@ fn generate(config: &SynthConfig) -> (Vec<Child>, Vec<Episode>) {
             if episodes.len() >= config.episodes {
                 break;
             }
-            // Seasonal month within the child's active span (rejection sampling).
-            let start_day = loop {
-                let m = active_from + rng.between(0, active_months - 1);
-                if m < 0 || m >= months {
-                    continue;
-                }
-                let month_first = add_months(first, m);
-                if rng.unit() * 1.25 > SEASON[month_first.month0() as usize] {
-                    continue;
-                }
-                let days = days_in_month(month_first);
-                break month_first + Duration::days(rng.between(0, days - 1));
-            };
+            // A month of the child's active span, kept with the season's
+            // probability; months outside the data are dropped, not moved,
+            // so spans at either end do not pile episodes into one month.
+            let m = active_from + rng.between(0, active_months - 1);
+            if m < 0 || m >= months {
+                continue;
+            }
+            let month_first = add_months(first, m);
+            if rng.unit() * 1.25 > SEASON[month_first.month0() as usize] {
+                continue;
+            }
+            let start_day = month_first + Duration::days(rng.between(0, days_in_month(month_first) - 1));
             let hour = rng.weighted(&START_HOURS) as u32;
             let start = start_day
                 .and_hms_opt(hour, rng.between(0, 11) as u32 * 5, 0)

@@ -12,6 +12,7 @@ use crate::config::{Config, ReportMeta};
 use crate::ingest::{Action, DataQuality};
 use crate::metrics::{Cohort, Metric, Metrics, Value, Window};
 use crate::period::MONTH_NAMES;
+use crate::text::thousands;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
@@ -128,19 +129,6 @@ pub struct Definition {
 pub const NOT_RECORDED: &str = "not recorded";
 /// Shown for a period not yet reached or a rate with no denominator.
 pub const NO_VALUE: &str = "–";
-
-/// `1,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// A value as printed: counts with separators, rates to one decimal place.
 pub fn format_value(metric: Metric, value: Option<Value>) -> String {
@@ -429,7 +417,5 @@ mod tests {
         assert_eq!(change(Metric::Episodes, count(5), count(5)), ("no change".to_string(), "same"));
         assert_eq!(change(Metric::Episodes, count(5), count(0)), ("+5".to_string(), "up"));
         assert_eq!(change(Metric::PctRhiAccepted, Some(Value::Rate(None)), rate(50.0)).1, "none");
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(thousands(999), "999");
     }
 }
