@@ -261,7 +261,8 @@ impl Config {
         };
         let output = match overrides.output {
             Some(path) => path,
-            None => raw.output.as_deref().map(relative).unwrap_or_else(|| PathBuf::from("out")),
+            // Like the other paths, `out` sits beside the config file when there is one.
+            None => relative(raw.output.as_deref().unwrap_or(Path::new("out"))),
         };
         let authority = match raw.report.authority {
             Some(name) if !name.trim().is_empty() => name,

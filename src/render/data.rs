@@ -182,7 +182,7 @@ const HEADLINE: [(Metric, &str); 11] = [
 const QUARTERLY: [(Metric, &str); 9] = [
     (Metric::Children, "Children who went missing"),
     (Metric::Episodes, "Missing episodes"),
-    (Metric::EpisodesRhiOffered, "Return home interviews offered"),
+    (Metric::EpisodesRhiOffered, "Interviews offered"),
     (Metric::EpisodesRhiAccepted, "Offers accepted"),
     (Metric::PctRhiAccepted, "% of offers accepted"),
     (Metric::EpisodesRhiDeclined, "Offers declined"),
@@ -350,7 +350,11 @@ fn quarterly_table(
         .collect();
     QuarterlyTable {
         cohort: cohort.id(),
-        title: format!("{title}, {year_label}"),
+        title: if partial {
+            format!("{title}, {year_label} ({} to {})", year.first.long_name(), year.last.long_name())
+        } else {
+            format!("{title}, {year_label}")
+        },
         year_label,
         columns,
         rows,

@@ -1,0 +1,258 @@
+//! End-to-end tests: the real binary on fixture folders (see tests/README.md).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_missing-report"))
+}
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("the binary runs");
+    assert_ne!(output.status.code(), Some(101), "panicked: {}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_ok(output: &Output) {
+    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), stderr(output));
+    assert!(!stderr(output).contains("template warning"), "Typst warnings: {}", stderr(output));
+}
+
+type Key = (String, String, String, String, String, String);
+
+fn read_export(text: &str) -> BTreeMap<Key, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header, ["cohort", "period_kind", "period", "dimension", "category", "metric", "value"]);
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let key = (r[0].into(), r[1].into(), r[2].into(), r[3].into(), r[4].into(), r[5].into());
+            (key, r[6].to_string())
+        })
+        .collect()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
+    assert!(output.status.success());
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let output = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let pages = text.lines().find_map(|l| l.strip_prefix("Pages:")).expect("pdfinfo prints Pages");
+    let size = text.lines().find_map(|l| l.strip_prefix("Page size:")).expect("pdfinfo prints the page size");
+    assert!(size.contains("595.276 x 841.89"), "not A4: {size}");
+    pages.trim().parse().unwrap()
+}
+
+#[test]
+fn gateshead_fixture_reproduces_every_published_figure() {
+    let output = run(binary().args(["metrics", "-i"]).arg(fixture("gateshead/episodes.csv")));
+    assert_ok(&output);
+    let got = read_export(&String::from_utf8(output.stdout).unwrap());
+    let expected = read_export(&std::fs::read_to_string(fixture("gateshead/expected.csv")).unwrap());
+    assert_eq!(expected.len(), 72);
+    for (key, value) in &expected {
+        let actual = got.get(key).unwrap_or_else(|| panic!("missing from the export: {key:?}"));
+        let (want, have): (f64, f64) = (value.parse().unwrap(), actual.parse().unwrap());
+        if key.5.starts_with("pct_") {
+            assert!((want - have).abs() <= 0.05, "{key:?}: expected {want}, got {have}");
+        } else {
+            assert_eq!(actual, value, "{key:?}");
+        }
+    }
+}
+
+#[test]
+fn export_is_sorted_and_rates_are_empty_when_nothing_to_divide() {
+    let output = run(binary().args(["metrics", "-i"]).arg(fixture("gateshead/episodes.csv")));
+    assert_ok(&output);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<Vec<String>> = text.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "rows are sorted by cohort, period_kind, period, dimension, category, metric");
+    // The fixture records no looked-after absences in April 2022: absences 0, and every
+    // rate is a number or empty, never NaN.
+    assert!(!text.contains("NaN") && !text.contains("inf"));
+    let export = read_export(&text);
+    let key = |c: &str, k: &str, p: &str, m: &str| (c.into(), k.into(), p.into(), "all".into(), "all".into(), m.into());
+    // Children are distinct over the year: fewer than the sum of the quarters.
+    let year: u64 = export[&key("all", "year", "2022-23", "children")].parse().unwrap();
+    let quarters: u64 = (1..=4).map(|q| export[&key("all", "quarter", &format!("2022-23 Q{q}"), "children")].parse::<u64>().unwrap()).sum();
+    assert_eq!(year, 352);
+    assert!(quarters > year);
+    // Cohorts split the episodes: all = looked after + not looked after (no unknown status in the fixture).
+    let episodes = |c: &str| export[&key(c, "year", "2023-24", "episodes")].parse::<u64>().unwrap();
+    assert_eq!(episodes("all"), episodes("looked_after") + episodes("not_looked_after"));
+    assert_eq!(episodes("looked_after"), 669, "the published children-in-care total");
+}
+
+#[test]
+fn build_writes_report_charts_and_export_without_identifiers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run(binary().arg("build").arg("--out").arg(&out).current_dir(dir.path()));
+    assert_ok(&output);
+    let pdf = out.join("report.pdf");
+    assert!(pdf_pages(&pdf) >= 4);
+    let svgs: Vec<PathBuf> = std::fs::read_dir(out.join("charts")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(svgs.len() >= 2, "{svgs:?}");
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+
+    let text = pdf_text(&pdf);
+    for needle in ["Headline figures", "All children", "Children in our care", "COMMENTARY TO BE ADDED", "OFFICIAL", "Page 1 of"] {
+        assert!(text.contains(needle), "the PDF lacks {needle:?}");
+    }
+    // Figures in the PDF are the export's figures.
+    let export = read_export(&metrics);
+    let year_children = &export[&("all".into(), "year".into(), "2024-25".into(), "all".into(), "all".into(), "children".into())];
+    assert!(text.contains(year_children.as_str()), "the PDF shows the year's children ({year_children})");
+
+    // No identifier of the input anywhere in what is published.
+    let mut reader = csv::Reader::from_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/episodes.csv")).unwrap();
+    let mut identifiers = BTreeSet::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        identifiers.insert(record[0].to_string());
+        identifiers.insert(record[1].to_string());
+    }
+    assert!(identifiers.len() > 1000);
+    let mut published = vec![("report.pdf".to_string(), text), ("metrics.csv".to_string(), metrics)];
+    for svg in &svgs {
+        published.push((svg.display().to_string(), std::fs::read_to_string(svg).unwrap()));
+    }
+    for (name, content) in &published {
+        for id in &identifiers {
+            assert!(!content.contains(id.as_str()), "{name} contains the identifier {id}");
+        }
+    }
+}
+
+#[test]
+fn two_builds_give_identical_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out in [&a, &b] {
+        assert_ok(&run(binary().arg("build").arg("--out").arg(out)));
+    }
+    for file in ["metrics.csv", "report.pdf", "charts/monthly_children_episodes.svg", "charts/rolling12_children_episodes.svg"] {
+        let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
+        assert!(x == y, "{file} differs between two runs");
+    }
+}
+
+#[test]
+fn runs_from_any_folder_with_embedded_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(binary().current_dir(dir.path()));
+    assert_ok(&output);
+    for file in ["out/report.pdf", "out/metrics.csv", "out/charts/monthly_children_episodes.svg"] {
+        assert!(dir.path().join(file).is_file(), "{file} not written");
+    }
+}
+
+#[test]
+fn final_refuses_placeholders_and_accepts_full_commentary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let refused = run(binary().args(["build", "--final", "--out"]).arg(&out));
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("placeholders for: all_children, children_in_care, recommendations, summary"), "{}", stderr(&refused));
+    assert!(!out.exists(), "nothing is written when the build fails");
+
+    let commentary = dir.path().join("commentary.md");
+    std::fs::write(
+        &commentary,
+        "## summary\nFewer **children** went missing.\n\n## all_children\nSteady.\n\n## children_in_care\n- one\n- two #set page(width: 1cm)\n\n## recommendations\nNote the report.\n",
+    )
+    .unwrap();
+    let output = run(binary().args(["build", "--final", "--out"]).arg(&out).arg("--commentary").arg(&commentary));
+    assert_ok(&output);
+    let text = pdf_text(&out.join("report.pdf"));
+    assert!(!text.contains("COMMENTARY TO BE ADDED"));
+    assert!(text.contains("Fewer children went missing."));
+    // Commentary is text, never Typst code.
+    assert!(text.contains("two #set page(width: 1cm)"));
+}
+
+#[test]
+fn config_typo_names_key_and_line_with_exit_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, "report:\n  authority: Testshire\nrules:\n  include_absnt: true\n").unwrap();
+    let output = run(binary().args(["build", "-c"]).arg(&config));
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("include_absnt") && message.contains("line 4") && message.contains("config.yaml"), "{message}");
+}
+
+#[test]
+fn unusable_input_exits_2_naming_file_row_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing_column = dir.path().join("no_start.csv");
+    std::fs::write(&missing_column, "episode_id,child_id,looked_after\ne1,c1,Y\n").unwrap();
+    let output = run(binary().args(["metrics", "-i"]).arg(&missing_column));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no_start.csv: row 1: required column start missing"), "{}", stderr(&output));
+
+    let ragged = dir.path().join("ragged.csv");
+    std::fs::write(&ragged, "episode_id,child_id,looked_after,start\ne1,c1,Y,2023-04-01\ne2,c2,Y\n").unwrap();
+    let output = run(binary().args(["metrics", "-i"]).arg(&ragged));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("ragged.csv: row 3"), "{}", stderr(&output));
+
+    let nothing = dir.path().join("nothing.csv");
+    std::fs::write(&nothing, "episode_id,child_id,looked_after,start\ne1,c1,Y,31/02/2023\n").unwrap();
+    let output = run(binary().args(["metrics", "-i"]).arg(&nothing));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no episode left to count") && stderr(&output).contains("unparseable_date"), "{}", stderr(&output));
+}
+
+#[test]
+fn init_writes_an_editable_template_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("paper");
+    assert_ok(&run(binary().arg("init").arg(&project)));
+    // A user edit in the copied template shows in the PDF.
+    let overview = project.join("templates/overview.typ");
+    let edited = std::fs::read_to_string(&overview).unwrap().replace("= Headline figures", "= Headline figures (edited)");
+    std::fs::write(&overview, edited).unwrap();
+    let output = run(binary().args(["build", "-c"]).arg(project.join("config.yaml")));
+    assert_ok(&output);
+    let text = pdf_text(&project.join("out/report.pdf"));
+    assert!(text.contains("Headline figures (edited)"));
+    assert!(text.contains("The committee is asked to note the report."), "the starter commentary is used");
+    // init never overwrites.
+    let again = run(binary().arg("init").arg(&project));
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn period_end_option_moves_the_reporting_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(binary().args(["build", "--period", "2024-09", "--out"]).arg(dir.path()));
+    assert_ok(&output);
+    let text = pdf_text(&dir.path().join("report.pdf"));
+    assert!(text.contains("April 2024 to September 2024"));
+    assert!(text.contains("Year to date"));
+    let outside = run(binary().args(["build", "--period", "2030-01", "--out"]).arg(dir.path().join("x")));
+    assert_eq!(outside.status.code(), Some(1));
+    assert!(stderr(&outside).contains("outside the data"));
+}
