@@ -584,3 +584,110 @@ fn window_totals(frame: &DataFrame, rules: &Rules, windows: &[Window]) -> Result
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read, InputFile};
+
+    fn compute_from(csv: &str, rules: Rules) -> Metrics {
+        let file = InputFile { name: "t.csv".into(), bytes: csv.as_bytes().to_vec() };
+        let (episodes, _) = read(&[file], &rules).unwrap();
+        let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None };
+        compute(&episodes, &context).unwrap()
+    }
+
+    fn export(metrics: &Metrics, cohort: &str, kind: &str, period: &str, metric: &str) -> Option<String> {
+        metrics
+            .rows
+            .iter()
+            .find(|r| r.cohort.id() == cohort && r.period_kind.id() == kind && r.period == period && r.metric.id() == metric)
+            .map(|r| r.value.export_text())
+    }
+
+    const HEADER: &str = "episode_id,child_id,looked_after,other_la,episode_type,start,end,rhi_offered,rhi_outcome,rhi_completed\n";
+
+    #[test]
+    fn a_child_missing_in_two_months_counts_once_per_window() {
+        let rows = "e1,c1,Y,N,missing,2023-04-10 10:00,2023-04-10 12:00,Y,accepted,2023-04-11 09:00\n\
+                    e2,c1,Y,N,missing,2023-05-10 10:00,2023-05-10 12:00,Y,declined,\n\
+                    e3,c2,N,N,missing,2023-05-20 10:00,2023-05-21 12:00,N,,\n\
+                    e4,c1,Y,N,missing,2024-03-02 10:00,2024-03-02 12:00,N,,\n";
+        let m = compute_from(&format!("{HEADER}{rows}"), Rules::default());
+        assert_eq!(export(&m, "all", "month", "2023-04", "children").as_deref(), Some("1"));
+        assert_eq!(export(&m, "all", "month", "2023-05", "children").as_deref(), Some("2"));
+        assert_eq!(export(&m, "all", "quarter", "2023-24 Q1", "children").as_deref(), Some("2"));
+        assert_eq!(export(&m, "all", "quarter", "2023-24 Q1", "episodes").as_deref(), Some("3"));
+        assert_eq!(export(&m, "all", "year", "2023-24", "children").as_deref(), Some("2"));
+        assert_eq!(export(&m, "all", "year", "2023-24", "episodes").as_deref(), Some("4"));
+        assert_eq!(export(&m, "all", "rolling12", "2024-03", "children").as_deref(), Some("2"));
+        assert_eq!(export(&m, "looked_after", "year", "2023-24", "children").as_deref(), Some("1"));
+        assert_eq!(export(&m, "not_looked_after", "year", "2023-24", "episodes").as_deref(), Some("1"));
+        // Months with no episode are present with zero counts and empty rates.
+        assert_eq!(export(&m, "all", "month", "2023-06", "episodes").as_deref(), Some("0"));
+        assert_eq!(export(&m, "all", "month", "2023-06", "pct_rhi_accepted").as_deref(), Some(""));
+        // 1 accepted of 2 offered in Q1; children offered: c1 only.
+        assert_eq!(export(&m, "all", "quarter", "2023-24 Q1", "pct_rhi_accepted").as_deref(), Some("50"));
+        assert_eq!(export(&m, "all", "quarter", "2023-24 Q1", "children_rhi_offered").as_deref(), Some("1"));
+        assert_eq!(export(&m, "all", "quarter", "2023-24 Q1", "episodes_over_24h").as_deref(), Some("1"));
+        // The first rolling window ends in the twelfth month of data.
+        assert_eq!(export(&m, "all", "rolling12", "2024-02", "episodes"), None);
+    }
+
+    #[test]
+    fn interview_timescale_includes_72_hours_exactly_and_not_a_minute_more() {
+        let rows = "e1,c1,Y,N,,2023-04-01 10:00,2023-04-02 10:00,Y,accepted,2023-04-05 10:00\n\
+                    e2,c2,Y,N,,2023-04-01 10:00,2023-04-02 10:00,Y,accepted,2023-04-05 10:01\n\
+                    e3,c3,Y,N,,2023-04-01 10:00,2023-04-02 10:00,Y,accepted,2023-04-02 09:00\n\
+                    e4,c4,Y,N,,2023-04-01 10:00,,Y,accepted,2023-04-02 09:00\n";
+        let m = compute_from(&format!("{HEADER}{rows}"), Rules::default());
+        // e3 took place before the return and e4 has no return: never within.
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes_rhi_completed").as_deref(), Some("4"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes_rhi_within_72h").as_deref(), Some("1"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "pct_rhi_within_72h").as_deref(), Some("25"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes_open").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn other_authority_children_and_absences_follow_the_rules() {
+        let rows = "e1,c1,Y,N,missing,2023-04-01 10:00,2023-04-01 12:00,Y,accepted,\n\
+                    e2,c2,Y,Y,missing,2023-04-01 10:00,2023-04-01 12:00,Y,accepted,\n\
+                    e3,c3,Y,N,absent,2023-04-01 10:00,2023-04-01 12:00,N,,\n";
+        let text = format!("{HEADER}{rows}");
+        let m = compute_from(&text, Rules::default());
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes").as_deref(), Some("1"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "absences").as_deref(), Some("1"));
+        let m = compute_from(&text, Rules { include_other_la: true, include_absent: true, ..Rules::default() });
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes").as_deref(), Some("3"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "children").as_deref(), Some("3"));
+        assert_eq!(export(&m, "all", "month", "2023-04", "absences").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn unknown_care_status_counts_in_all_only_and_missing_columns_drop_metrics() {
+        let text = "episode_id,child_id,looked_after,start\n\
+                    e1,c1,Y,2023-04-01\n\
+                    e2,c2,maybe,2023-04-02\n\
+                    e3,c3,N,2023-04-03\n";
+        let m = compute_from(text, Rules::default());
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes").as_deref(), Some("3"));
+        assert_eq!(export(&m, "looked_after", "month", "2023-04", "episodes").as_deref(), Some("1"));
+        assert_eq!(export(&m, "not_looked_after", "month", "2023-04", "episodes").as_deref(), Some("1"));
+        // No end, episode type or interview columns: those metrics are not exported.
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes_open"), None);
+        assert_eq!(export(&m, "all", "month", "2023-04", "absences"), None);
+        assert_eq!(export(&m, "all", "month", "2023-04", "pct_rhi_accepted"), None);
+        assert_eq!(export(&m, "all", "month", "2023-04", "episodes_per_child").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn report_windows_follow_the_period_end() {
+        let windows = ReportWindows::new(YearMonth::new(2024, 11), ReportingYear { start_month: 4 });
+        assert_eq!(windows.year_to_date, Window::new(YearMonth::new(2024, 4), YearMonth::new(2024, 11)));
+        assert!(windows.partial_year);
+        assert_eq!(windows.quarters.len(), 3);
+        assert_eq!(windows.quarters[2], Window::new(YearMonth::new(2024, 10), YearMonth::new(2024, 11)));
+        assert_eq!(windows.rolling12.first, YearMonth::new(2023, 12));
+        assert_eq!(last_complete_month(YearMonth::new(2025, 4), YearMonth::new(2022, 4)), YearMonth::new(2025, 3));
+    }
+}
