@@ -21,6 +21,7 @@ pub struct RawConfig {
     pub period: RawPeriod,
     pub input: RawInput,
     pub rules: RawRules,
+    pub suppression: RawSuppression,
     /// A built-in template name, a `.typ` file or a folder holding `main.typ`.
     pub template: Option<String>,
     /// Markdown file with one `## slot` heading per commentary slot.
@@ -95,12 +96,38 @@ pub struct RawRules {
     pub include_other_la: bool,
     pub include_absent: bool,
     pub rhi_timescale_hours: u32,
+    pub repeat: RepeatRule,
+    pub top_n: u32,
+    pub age_bands: Vec<u32>,
 }
 
 impl Default for RawRules {
     fn default() -> Self {
-        RawRules { include_other_la: false, include_absent: false, rhi_timescale_hours: 72 }
+        let rules = Rules::default();
+        RawRules {
+            include_other_la: rules.include_other_la,
+            include_absent: rules.include_absent,
+            rhi_timescale_hours: rules.rhi_timescale_hours,
+            repeat: rules.repeat,
+            top_n: rules.top_n,
+            age_bands: rules.age_bands,
+        }
     }
+}
+
+/// The repeat-missing trigger: `episodes` episodes starting within `days` days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepeatRule {
+    pub episodes: u32,
+    pub days: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSuppression {
+    /// Breakdown counts from 1 to threshold - 1 are shown as `c`; 0 = off.
+    pub threshold: u32,
 }
 
 /// A month number 1-12, checked while the YAML is read so the error has a line.
@@ -186,17 +213,31 @@ pub struct ReportMeta {
     pub classification: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The counting rules of METRICS.md that configuration may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rules {
     pub include_other_la: bool,
     pub include_absent: bool,
     pub rhi_timescale_hours: u32,
+    /// The local repeat-missing trigger (`children_repeat`).
+    pub repeat: RepeatRule,
+    /// How many children `top20_share` takes.
+    pub top_n: u32,
+    /// Lower bounds (ages in years) of the age bands after the first:
+    /// `[10, 13, 16, 18]` gives under_10, 10_12, 13_15, 16_17, 18_plus.
+    pub age_bands: Vec<u32>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
-        let raw = RawRules::default();
-        Rules { include_other_la: raw.include_other_la, include_absent: raw.include_absent, rhi_timescale_hours: raw.rhi_timescale_hours }
+        Rules {
+            include_other_la: false,
+            include_absent: false,
+            rhi_timescale_hours: 72,
+            repeat: RepeatRule { episodes: 3, days: 90 },
+            top_n: 20,
+            age_bands: vec![10, 13, 16, 18],
+        }
     }
 }
 
@@ -208,6 +249,8 @@ pub struct Config {
     pub inputs: Vec<InputSource>,
     pub layout: Layout,
     pub rules: Rules,
+    /// Small-number suppression threshold (0 = off).
+    pub suppression_threshold: u32,
     pub template: TemplateSource,
     pub commentary: Option<PathBuf>,
     pub output: PathBuf,
@@ -272,6 +315,15 @@ impl Config {
         if raw.rules.rhi_timescale_hours == 0 {
             bail!("configuration error: rules.rhi_timescale_hours must be at least 1");
         }
+        if raw.rules.repeat.episodes < 2 || raw.rules.repeat.days == 0 {
+            bail!("configuration error: rules.repeat needs at least 2 episodes and 1 day (found {} episodes in {} days)", raw.rules.repeat.episodes, raw.rules.repeat.days);
+        }
+        if raw.rules.top_n == 0 {
+            bail!("configuration error: rules.top_n must be at least 1");
+        }
+        if raw.rules.age_bands.is_empty() || raw.rules.age_bands.windows(2).any(|w| w[0] >= w[1]) || raw.rules.age_bands[0] == 0 {
+            bail!("configuration error: rules.age_bands must be increasing ages above 0, e.g. [10, 13, 16, 18] (found {:?})", raw.rules.age_bands);
+        }
         Ok(Config {
             report: ReportMeta {
                 authority,
@@ -292,7 +344,11 @@ impl Config {
                 include_other_la: raw.rules.include_other_la,
                 include_absent: raw.rules.include_absent,
                 rhi_timescale_hours: raw.rules.rhi_timescale_hours,
+                repeat: raw.rules.repeat,
+                top_n: raw.rules.top_n,
+                age_bands: raw.rules.age_bands,
             },
+            suppression_threshold: raw.suppression.threshold,
             template,
             commentary,
             output,

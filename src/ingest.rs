@@ -239,7 +239,11 @@ impl fmt::Display for DataQuality {
     }
 }
 
-/// The episodes, one row each, in the canonical schema (see `frame_schema`).
+/// The episodes, one row each: `child_id`, `looked_after`, `absent`, `start`,
+/// `end` (unknown or open: null), `open`, `date_of_birth`, `age` (at start),
+/// `sex` (male/female/other_unknown), `ethnicity_group`, `placement_area`, `uasc`,
+/// `reason` (normalised labels joined by `;`), `cse_risk`, `cce_risk`,
+/// `rhi_offered`, `rhi_outcome`, `rhi_completed`.
 #[derive(Debug, Clone)]
 pub struct Episodes {
     pub frame: DataFrame,
@@ -540,11 +544,12 @@ impl RowContext<'_> {
         builder.end.push(end.map(millis));
         builder.open.push(open);
         builder.date_of_birth.push(date_of_birth.map(days_since_epoch));
+        builder.age.push(date_of_birth.map(|dob| age_in_years(dob, start.date())));
         builder.sex.push(sex);
-        builder.ethnicity.push(get(Field::Ethnicity).map(str::to_string));
+        builder.ethnicity_group.push(ethnicity_group(get(Field::Ethnicity)));
         builder.placement_area.push(placement_area);
         builder.uasc.push(uasc);
-        builder.reason.push(get(Field::Reason).map(str::to_string));
+        builder.reason.push(get(Field::Reason).map(normalise_reasons).filter(|r| !r.is_empty()));
         builder.cse_risk.push(cse);
         builder.cce_risk.push(cce);
         builder.rhi_offered.push(rhi_offered);
@@ -564,8 +569,9 @@ struct Builder {
     end: Vec<Option<i64>>,
     open: Vec<bool>,
     date_of_birth: Vec<Option<i32>>,
+    age: Vec<Option<i32>>,
     sex: Vec<&'static str>,
-    ethnicity: Vec<Option<String>>,
+    ethnicity_group: Vec<&'static str>,
     placement_area: Vec<Option<&'static str>>,
     uasc: Vec<Option<bool>>,
     reason: Vec<Option<String>>,
@@ -604,8 +610,9 @@ impl Builder {
             datetime("end", self.end),
             Column::new("open".into(), self.open),
             Int32Chunked::from_iter_options("date_of_birth".into(), self.date_of_birth.into_iter()).into_date().into_column(),
+            Column::new("age".into(), self.age),
             Column::new("sex".into(), self.sex),
-            Column::new("ethnicity".into(), self.ethnicity),
+            Column::new("ethnicity_group".into(), self.ethnicity_group),
             Column::new("placement_area".into(), self.placement_area),
             Column::new("uasc".into(), self.uasc),
             Column::new("reason".into(), self.reason),
@@ -627,6 +634,54 @@ fn millis(t: NaiveDateTime) -> i64 {
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - EPOCH).num_days() as i32
+}
+
+/// The DfE ethnicity group: from a four-letter DfE code's first letter
+/// (`WBRI` white, `MWBC` mixed, `APKN` asian, `BCRB` black, `OOTH`/`CHNE`
+/// other; `REFU`, `NOBT` not known), or from the words of a free-text value.
+pub fn ethnicity_group(value: Option<&str>) -> &'static str {
+    let Some(value) = value else { return "not_known" };
+    let upper = value.trim().to_ascii_uppercase();
+    if upper.len() == 4 && upper.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return match upper.as_str() {
+            "REFU" | "NOBT" => "not_known",
+            code => match code.as_bytes()[0] {
+                b'W' => "white",
+                b'M' => "mixed",
+                b'A' => "asian",
+                b'B' => "black",
+                b'O' | b'C' => "other",
+                _ => "not_known",
+            },
+        };
+    }
+    let lower = value.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if has(&["not known", "unknown", "refused", "not obtained", "not yet obtained", "not stated", "declined"]) {
+        "not_known"
+    } else if has(&["mixed", "dual heritage", " and "]) {
+        "mixed"
+    } else if has(&["white", "traveller", "roma", "gypsy"]) {
+        "white"
+    } else if has(&["black", "african", "caribbean"]) {
+        "black"
+    } else if has(&["asian", "indian", "pakistani", "bangladeshi", "chinese"]) {
+        "asian"
+    } else {
+        "other"
+    }
+}
+
+/// Reasons as `label;label`: trimmed, lower case, spaces as `_`, blanks and repeats dropped.
+fn normalise_reasons(text: &str) -> String {
+    let mut labels: Vec<String> = Vec::new();
+    for label in text.split(';') {
+        let label = label.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("_");
+        if !label.is_empty() && !labels.contains(&label) {
+            labels.push(label);
+        }
+    }
+    labels.join(";")
 }
 
 /// `Y`/`N`, `yes`/`no`, `true`/`false`, `1`/`0` in any case; `None` if unrecognised.
@@ -728,6 +783,25 @@ mod tests {
         assert_eq!(ts("2101-01-01"), None);
         assert_eq!(ts("2023-04-03 25:00"), None);
         assert_eq!(ts("yesterday"), None);
+    }
+
+    #[test]
+    fn ethnicity_groups_from_codes_and_words() {
+        let group = |v: &str| ethnicity_group(Some(v));
+        assert_eq!(group("WBRI"), "white");
+        assert_eq!(group("mwbc"), "mixed");
+        assert_eq!(group("APKN"), "asian");
+        assert_eq!(group("BCRB"), "black");
+        assert_eq!(group("OOTH"), "other");
+        assert_eq!(group("REFU"), "not_known");
+        assert_eq!(group("NOBT"), "not_known");
+        assert_eq!(group("Any other White background"), "white");
+        assert_eq!(group("White and Black Caribbean"), "mixed");
+        assert_eq!(group("Black African"), "black");
+        assert_eq!(group("Information not yet obtained"), "not_known");
+        assert_eq!(group("Gypsy/Roma"), "white");
+        assert_eq!(ethnicity_group(None), "not_known");
+        assert_eq!(normalise_reasons(" With Friends ; cse;with friends;; "), "with_friends;cse");
     }
 
     #[test]

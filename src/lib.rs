@@ -45,9 +45,10 @@ pub fn load_and_compute(config: &Config) -> Result<(Episodes, DataQuality, Metri
     timings.push(("ingest", started.elapsed()));
     let started = Instant::now();
     let context = MetricsContext {
-        rules: config.rules,
+        rules: config.rules.clone(),
         year: ReportingYear { start_month: config.year_start_month },
         period_end: config.period_end,
+        suppression_threshold: config.suppression_threshold,
     };
     let metrics = metrics::compute(&episodes, &context)?;
     timings.push(("metrics", started.elapsed()));

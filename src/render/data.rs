@@ -136,6 +136,7 @@ pub fn format_value(metric: Metric, value: Option<Value>) -> String {
         None => NOT_RECORDED.into(),
         Some(Value::Count(n)) => thousands(n),
         Some(Value::Rate(None)) => NO_VALUE.into(),
+        Some(Value::Suppressed) => "c".into(),
         Some(Value::Rate(Some(r))) if metric == Metric::EpisodesPerChild => format!("{r:.1}"),
         Some(Value::Rate(Some(r))) => format!("{r:.1}%"),
     }

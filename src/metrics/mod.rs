@@ -1,10 +1,13 @@
-//! Turns episodes into the figures of METRICS.md with polars lazy queries.
+//! Turns episodes into the figures of METRICS.md: headline metrics and
+//! breakdowns for every cohort and period, comparisons, and small-number
+//! suppression, with the export in CSV or JSON lines.
 //!
 //! Every window (a month, quarter, year, rolling twelve months, or a window
-//! the report needs such as "April to September") is a run of whole months.
-//! Episodes are first reduced to one row per cohort, child and month; each
-//! window then gathers its months, so a child is counted once over the whole
-//! window, never once per month.
+//! the report needs such as "April to September") is a run of whole months;
+//! `engine` computes sums and distinct children over each window with polars.
+
+mod engine;
+pub mod suppression;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -13,16 +16,20 @@ use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 
 use crate::config::Rules;
+use engine::month_expr;
+pub use engine::Cell;
 use crate::ingest::{Episodes, Field};
 use crate::period::{ReportingYear, YearMonth};
 
 /// What the metrics stage needs besides the episodes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct MetricsContext {
     pub rules: Rules,
     pub year: ReportingYear,
     /// The last month the report covers; `None`: the last complete month in the data.
     pub period_end: Option<YearMonth>,
+    /// Breakdown counts from 1 to threshold - 1 are suppressed; 0 = off.
+    pub suppression_threshold: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,6 +50,119 @@ impl Cohort {
     }
     fn from_id(id: &str) -> Option<Self> {
         Cohort::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+/// The breakdown dimensions of METRICS.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    AgeBand,
+    Sex,
+    EthnicityGroup,
+    Reason,
+    Exploitation,
+    DurationBand,
+    PlacementArea,
+    EpisodesPerChild,
+}
+
+/// `episodes_per_child` categories: (lowest, highest, label) episodes per child.
+pub const EPISODES_PER_CHILD_BANDS: [(u32, u32, &str); 7] =
+    [(1, 1, "1"), (2, 2, "2"), (3, 3, "3"), (4, 4, "4"), (5, 5, "5"), (6, 10, "6_10"), (11, u32::MAX, "11_plus")];
+
+/// `under_10`, `10_12`, ..., `18_plus`, `unknown` for bounds `[10, 13, 16, 18]`.
+pub fn age_band_labels(bounds: &[u32]) -> Vec<String> {
+    let mut labels = Vec::new();
+    if let Some(first) = bounds.first() {
+        labels.push(format!("under_{first}"));
+    }
+    for pair in bounds.windows(2) {
+        labels.push(format!("{}_{}", pair[0], pair[1] - 1));
+    }
+    if let Some(last) = bounds.last() {
+        labels.push(format!("{last}_plus"));
+    }
+    labels.push("unknown".into());
+    labels
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 8] = [
+        Dimension::AgeBand,
+        Dimension::Sex,
+        Dimension::EthnicityGroup,
+        Dimension::Reason,
+        Dimension::Exploitation,
+        Dimension::DurationBand,
+        Dimension::PlacementArea,
+        Dimension::EpisodesPerChild,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Dimension::AgeBand => "age_band",
+            Dimension::Sex => "sex",
+            Dimension::EthnicityGroup => "ethnicity_group",
+            Dimension::Reason => "reason",
+            Dimension::Exploitation => "exploitation",
+            Dimension::DurationBand => "duration_band",
+            Dimension::PlacementArea => "placement_area",
+            Dimension::EpisodesPerChild => "episodes_per_child",
+        }
+    }
+
+    fn from_id(id: &str) -> Option<Self> {
+        Dimension::ALL.into_iter().find(|d| d.id() == id)
+    }
+
+    /// Input columns the dimension is read from.
+    pub fn needs(self) -> &'static [Field] {
+        match self {
+            Dimension::AgeBand => &[Field::DateOfBirth],
+            Dimension::Sex => &[Field::Sex],
+            Dimension::EthnicityGroup => &[Field::Ethnicity],
+            Dimension::Reason => &[Field::Reason],
+            Dimension::Exploitation => &[Field::CseRisk, Field::CceRisk],
+            Dimension::DurationBand => &[Field::End],
+            Dimension::PlacementArea => &[Field::PlacementArea],
+            Dimension::EpisodesPerChild => &[],
+        }
+    }
+
+    /// An episode may fall under several categories (reasons).
+    pub fn multi_valued(self) -> bool {
+        self == Dimension::Reason
+    }
+
+    /// Cohorts the dimension is reported for.
+    pub fn cohorts(self) -> &'static [Cohort] {
+        match self {
+            Dimension::PlacementArea => &[Cohort::LookedAfter],
+            _ => &Cohort::ALL,
+        }
+    }
+
+    /// Metrics reported per category.
+    pub fn metrics(self) -> &'static [Metric] {
+        match self {
+            Dimension::EpisodesPerChild => &[Metric::Children],
+            _ => &[Metric::Children, Metric::Episodes],
+        }
+    }
+
+    /// The fixed categories, in report order; `None` for reasons (read from the data).
+    pub fn categories(self, rules: &Rules) -> Option<Vec<String>> {
+        let fixed = |labels: &[&str]| Some(labels.iter().map(|l| l.to_string()).collect());
+        match self {
+            Dimension::AgeBand => Some(age_band_labels(&rules.age_bands)),
+            Dimension::Sex => fixed(&["male", "female", "other_unknown"]),
+            Dimension::EthnicityGroup => fixed(&["white", "mixed", "asian", "black", "other", "not_known"]),
+            Dimension::Reason => None,
+            Dimension::Exploitation => fixed(&["cse", "cce", "both", "none"]),
+            Dimension::DurationBand => fixed(&["under_24h", "24_72h", "3_7_days", "over_7_days", "open", "unknown"]),
+            Dimension::PlacementArea => fixed(&["in_area", "out_of_area", "unknown"]),
+            Dimension::EpisodesPerChild => Some(EPISODES_PER_CHILD_BANDS.iter().map(|(_, _, l)| l.to_string()).collect()),
+        }
     }
 }
 
@@ -108,6 +228,13 @@ pub struct Totals {
     pub episodes_rhi_within_72h: u64,
     pub children_rhi_offered: u64,
     pub children_rhi_completed: u64,
+    /// Children with an episode completing a run of the repeat trigger.
+    pub children_repeat: u64,
+    pub children_repeat_30d: u64,
+    /// Episodes of the `top_n` children with most episodes.
+    pub episodes_top_children: u64,
+    /// Children by number of episodes, in `EPISODES_PER_CHILD_BANDS` order.
+    pub children_by_episodes: [u64; 7],
 }
 
 /// The headline metrics of METRICS.md, with their export ids.
@@ -131,6 +258,9 @@ pub enum Metric {
     PctRhiAccepted,
     PctEpisodesRhiCompleted,
     PctRhiWithin72h,
+    ChildrenRepeat,
+    ChildrenRepeat30d,
+    Top20Share,
 }
 
 /// A metric's value: a count, or a percentage that is empty when its denominator is 0.
@@ -138,6 +268,8 @@ pub enum Metric {
 pub enum Value {
     Count(u64),
     Rate(Option<f64>),
+    /// A small count hidden by suppression (`c`).
+    Suppressed,
 }
 
 impl Value {
@@ -145,6 +277,7 @@ impl Value {
         match self {
             Value::Count(n) => Some(n as f64),
             Value::Rate(r) => r,
+            Value::Suppressed => None,
         }
     }
     /// The export's text: integers for counts, full precision for rates, empty for no value.
@@ -153,6 +286,17 @@ impl Value {
             Value::Count(n) => n.to_string(),
             Value::Rate(Some(r)) => r.to_string(),
             Value::Rate(None) => String::new(),
+            Value::Suppressed => "c".into(),
+        }
+    }
+
+    /// The export's JSON value: a number, `null` for no value, `"c"` when suppressed.
+    pub fn json(self) -> serde_json::Value {
+        match self {
+            Value::Count(n) => n.into(),
+            Value::Rate(Some(r)) => serde_json::Number::from_f64(r).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
+            Value::Rate(None) => serde_json::Value::Null,
+            Value::Suppressed => "c".into(),
         }
     }
 }
@@ -162,7 +306,7 @@ fn ratio(numerator: u64, denominator: u64, scale: f64) -> Value {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 18] = [
+    pub const ALL: [Metric; 21] = [
         Metric::Episodes,
         Metric::Children,
         Metric::EpisodesPerChild,
@@ -181,6 +325,9 @@ impl Metric {
         Metric::PctRhiAccepted,
         Metric::PctEpisodesRhiCompleted,
         Metric::PctRhiWithin72h,
+        Metric::ChildrenRepeat,
+        Metric::ChildrenRepeat30d,
+        Metric::Top20Share,
     ];
 
     pub fn id(self) -> &'static str {
@@ -203,6 +350,9 @@ impl Metric {
             Metric::PctRhiAccepted => "pct_rhi_accepted",
             Metric::PctEpisodesRhiCompleted => "pct_episodes_rhi_completed",
             Metric::PctRhiWithin72h => "pct_rhi_within_72h",
+            Metric::ChildrenRepeat => "children_repeat",
+            Metric::ChildrenRepeat30d => "children_repeat_30d",
+            Metric::Top20Share => "top20_share",
         }
     }
 
@@ -213,7 +363,12 @@ impl Metric {
     /// Input columns the metric needs beyond the required ones.
     pub fn needs(self) -> &'static [Field] {
         match self {
-            Metric::Episodes | Metric::Children | Metric::EpisodesPerChild => &[],
+            Metric::Episodes
+            | Metric::Children
+            | Metric::EpisodesPerChild
+            | Metric::ChildrenRepeat
+            | Metric::ChildrenRepeat30d
+            | Metric::Top20Share => &[],
             Metric::Absences => &[Field::EpisodeType],
             Metric::EpisodesOpen | Metric::EpisodesOver24h => &[Field::End],
             Metric::EpisodesRhiOffered | Metric::ChildrenRhiOffered | Metric::PctChildrenRhiOffered | Metric::PctEpisodesRhiOffered => {
@@ -246,6 +401,9 @@ impl Metric {
             Metric::PctRhiAccepted => ratio(t.episodes_rhi_accepted, t.episodes_rhi_offered, 100.0),
             Metric::PctEpisodesRhiCompleted => ratio(t.episodes_rhi_completed, t.episodes, 100.0),
             Metric::PctRhiWithin72h => ratio(t.episodes_rhi_within_72h, t.episodes_rhi_completed, 100.0),
+            Metric::ChildrenRepeat => Value::Count(t.children_repeat),
+            Metric::ChildrenRepeat30d => Value::Count(t.children_repeat_30d),
+            Metric::Top20Share => ratio(t.episodes_top_children, t.episodes, 100.0),
         }
     }
 }
@@ -303,19 +461,73 @@ impl ReportWindows {
     }
 }
 
+/// One category of a breakdown, after suppression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakdownRow {
+    pub category: String,
+    /// `None` where the dimension reports no episode count (`episodes_per_child`).
+    pub episodes: Option<Value>,
+    pub children: Value,
+}
+
+/// A period of the export: its kind, label and months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub kind: PeriodKind,
+    pub label: String,
+    pub window: Window,
+}
+
+/// Change between two values of a metric, from unrounded values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Change {
+    pub from: f64,
+    pub to: f64,
+    /// `to - from` (percentage points for rates).
+    pub absolute: f64,
+    /// `(to - from) / from * 100` for counts; `None` for rates or when `from` is 0.
+    pub percent: Option<f64>,
+    pub is_rate: bool,
+}
+
+impl Change {
+    pub fn between(metric: Metric, from: Option<Value>, to: Option<Value>) -> Option<Change> {
+        let (from, to) = (from?.as_f64()?, to?.as_f64()?);
+        let is_rate = metric.is_rate();
+        let percent = (!is_rate && from != 0.0).then(|| (to - from) / from * 100.0);
+        Some(Change { from, to, absolute: to - from, percent, is_rate })
+    }
+}
+
+/// A headline metric for one period with its comparisons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub metric: Metric,
+    pub value: Option<Value>,
+    /// Against the previous period of the same kind.
+    pub previous_period: Option<Change>,
+    /// Against the same period a year earlier.
+    pub year_earlier: Option<Change>,
+}
+
 /// Everything the later stages need, computed once.
 #[derive(Debug, Clone)]
 pub struct Metrics {
-    /// The export, sorted as METRICS.md requires.
+    /// The export, sorted as METRICS.md requires (suppression applied).
     pub rows: Vec<MetricRow>,
+    pub periods: Vec<Period>,
     pub first_month: YearMonth,
     pub last_month: YearMonth,
     pub year: ReportingYear,
     pub rules: Rules,
+    pub suppression_threshold: u32,
     pub report: ReportWindows,
     /// Metrics the input has the columns for.
     pub available: BTreeSet<Metric>,
+    /// Dimensions the input has the columns for.
+    pub dimensions: Vec<Dimension>,
     totals: BTreeMap<(Cohort, Window), Totals>,
+    breakdowns: BTreeMap<(Cohort, Window, Dimension), Vec<BreakdownRow>>,
 }
 
 impl Metrics {
@@ -335,6 +547,55 @@ impl Metrics {
     /// True when every month of `window` lies within the data.
     pub fn covers(&self, window: Window) -> bool {
         window.first >= self.first_month && window.last <= self.last_month
+    }
+
+    /// A breakdown for a computed window, suppressed as configured.
+    pub fn breakdown(&self, cohort: Cohort, window: Window, dimension: Dimension) -> Option<&[BreakdownRow]> {
+        self.breakdowns.get(&(cohort, window, dimension)).map(Vec::as_slice)
+    }
+
+    /// The change of `metric` from window `from` to window `to` (both computed and within the data).
+    pub fn change(&self, cohort: Cohort, metric: Metric, from: Window, to: Window) -> Option<Change> {
+        if !self.covers(from) || !self.covers(to) {
+            return None;
+        }
+        Change::between(metric, self.value(cohort, from, metric), self.value(cohort, to, metric))
+    }
+
+    /// A headline metric of an export period against the previous period of
+    /// the same kind and the same period a year earlier.
+    pub fn compare(&self, cohort: Cohort, period: &Period, metric: Metric) -> Comparison {
+        let w = period.window;
+        let previous = match period.kind {
+            PeriodKind::Month | PeriodKind::Rolling12 => Window::new(w.first.plus(-1), w.last.plus(-1)),
+            PeriodKind::Quarter => Window::new(w.first.plus(-3), w.last.plus(-3)),
+            PeriodKind::Year => w.year_earlier(),
+        };
+        Comparison {
+            metric,
+            value: self.value(cohort, w, metric),
+            previous_period: self.change(cohort, metric, previous, w),
+            year_earlier: self.change(cohort, metric, w.year_earlier(), w),
+        }
+    }
+
+    /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
+    pub fn write_jsonl(&self, mut out: impl Write) -> Result<()> {
+        for row in &self.rows {
+            let object = serde_json::json!({
+                "cohort": row.cohort.id(),
+                "period_kind": row.period_kind.id(),
+                "period": row.period,
+                "dimension": row.dimension,
+                "category": row.category,
+                "metric": row.metric.id(),
+                "value": row.value.json(),
+            });
+            serde_json::to_writer(&mut out, &object)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush().context("writing the metrics export")?;
+        Ok(())
     }
 
     /// Writes the export as CSV.
@@ -408,30 +669,59 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
     windows.sort();
     windows.dedup();
 
-    let computed = window_totals(&episodes.frame, &context.rules, &windows)?;
+    let available: BTreeSet<Metric> =
+        Metric::ALL.into_iter().filter(|m| m.needs().iter().all(|f| episodes.has(*f))).collect();
+    let dimensions: Vec<Dimension> =
+        Dimension::ALL.into_iter().filter(|d| d.needs().iter().all(|f| episodes.has(*f))).collect();
+    let computed = engine::compute(&episodes.frame, &context.rules, &windows, &dimensions)?;
     let mut totals = BTreeMap::new();
     for cohort in Cohort::ALL {
         for window in &windows {
-            totals.insert((cohort, *window), computed.get(&(cohort, *window)).copied().unwrap_or_default());
+            totals.insert((cohort, *window), computed.totals.get(&(cohort, *window)).copied().unwrap_or_default());
         }
     }
-    let available: BTreeSet<Metric> =
-        Metric::ALL.into_iter().filter(|m| m.needs().iter().all(|f| episodes.has(*f))).collect();
+
+    // Breakdown tables for every window, every category listed (zeros
+    // included), then suppressed group by group.
+    let reasons: BTreeSet<String> =
+        computed.cells.keys().filter(|(_, _, d, _)| *d == Dimension::Reason).map(|(_, _, _, c)| c.clone()).collect();
+    let threshold = context.suppression_threshold;
+    let mut breakdowns = BTreeMap::new();
+    for dimension in &dimensions {
+        let categories = dimension.categories(&context.rules).unwrap_or_else(|| reasons.iter().cloned().collect());
+        for cohort in dimension.cohorts() {
+            for window in &windows {
+                let total = &totals[&(*cohort, *window)];
+                let rows = breakdown_rows(*dimension, &categories, *cohort, *window, total, &computed.cells, threshold);
+                breakdowns.insert((*cohort, *window, *dimension), rows);
+            }
+        }
+    }
 
     let mut rows = Vec::new();
     for cohort in Cohort::ALL {
         for (kind, label, window) in &exported {
             let t = &totals[&(cohort, *window)];
+            let row = |dimension: &str, category: &str, metric: Metric, value: Value| MetricRow {
+                cohort,
+                period_kind: *kind,
+                period: label.clone(),
+                dimension: dimension.into(),
+                category: category.into(),
+                metric,
+                value,
+            };
             for metric in &available {
-                rows.push(MetricRow {
-                    cohort,
-                    period_kind: *kind,
-                    period: label.clone(),
-                    dimension: "all".into(),
-                    category: "all".into(),
-                    metric: *metric,
-                    value: metric.value(t),
-                });
+                rows.push(row("all", "all", *metric, metric.value(t)));
+            }
+            for dimension in &dimensions {
+                let Some(cells) = breakdowns.get(&(cohort, *window, *dimension)) else { continue };
+                for cell in cells {
+                    rows.push(row(dimension.id(), &cell.category, Metric::Children, cell.children));
+                    if let Some(episodes) = cell.episodes {
+                        rows.push(row(dimension.id(), &cell.category, Metric::Episodes, episodes));
+                    }
+                }
             }
         }
     }
@@ -439,7 +729,51 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         (a.cohort.id(), a.period_kind.id(), &a.period, &a.dimension, &a.category, a.metric.id())
             .cmp(&(b.cohort.id(), b.period_kind.id(), &b.period, &b.dimension, &b.category, b.metric.id()))
     });
-    Ok(Metrics { rows, first_month, last_month, year: context.year, rules: context.rules, report, available, totals })
+    let periods = exported.into_iter().map(|(kind, label, window)| Period { kind, label, window }).collect();
+    Ok(Metrics {
+        rows,
+        periods,
+        first_month,
+        last_month,
+        year: context.year,
+        rules: context.rules.clone(),
+        suppression_threshold: threshold,
+        report,
+        available,
+        dimensions,
+        totals,
+        breakdowns,
+    })
+}
+
+/// The categories of one breakdown with their counts, suppressed.
+fn breakdown_rows(
+    dimension: Dimension,
+    categories: &[String],
+    cohort: Cohort,
+    window: Window,
+    total: &Totals,
+    cells: &BTreeMap<(Cohort, Window, Dimension, String), Cell>,
+    threshold: u32,
+) -> Vec<BreakdownRow> {
+    if dimension == Dimension::EpisodesPerChild {
+        let children: Vec<u64> = total.children_by_episodes.to_vec();
+        let shown = suppression::suppress(&children, Some(total.children), threshold);
+        return categories.iter().zip(shown).map(|(c, v)| BreakdownRow { category: c.clone(), episodes: None, children: v }).collect();
+    }
+    let get = |c: &String| cells.get(&(cohort, window, dimension, c.clone())).copied().unwrap_or_default();
+    let episodes: Vec<u64> = categories.iter().map(|c| get(c).episodes).collect();
+    let children: Vec<u64> = categories.iter().map(|c| get(c).children).collect();
+    // Single-valued dimensions add up to the total episodes; children may
+    // add up to more, but a total still narrows what a hidden cell can be.
+    let episodes_total = (!dimension.multi_valued()).then_some(total.episodes);
+    let episodes = suppression::suppress(&episodes, episodes_total, threshold);
+    let children = suppression::suppress(&children, Some(total.children), threshold);
+    categories
+        .iter()
+        .zip(episodes.into_iter().zip(children))
+        .map(|(c, (e, ch))| BreakdownRow { category: c.clone(), episodes: Some(e), children: ch })
+        .collect()
 }
 
 /// The last complete month: the month before the one holding the latest
@@ -447,10 +781,6 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
 /// 14 November holds half of November; never before the first month.
 fn last_complete_month(latest: YearMonth, first: YearMonth) -> YearMonth {
     latest.plus(-1).max(first)
-}
-
-fn month_expr(column: &str) -> Expr {
-    col(column).dt().year().cast(DataType::Int32) * lit(12) + col(column).dt().month().cast(DataType::Int32) - lit(1)
 }
 
 /// First and last month with an episode, and the month of the latest recorded time.
@@ -474,117 +804,6 @@ fn data_span(frame: &DataFrame) -> Result<(YearMonth, YearMonth, YearMonth)> {
     Ok((YearMonth(first), YearMonth(last), YearMonth(latest)))
 }
 
-const COUNT_COLUMNS: [&str; 9] = ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within"];
-
-/// Totals per (cohort, window) for the windows given, via one child-month table.
-fn window_totals(frame: &DataFrame, rules: &Rules, windows: &[Window]) -> Result<BTreeMap<(Cohort, Window), Totals>> {
-    const HOUR_MS: i64 = 3_600_000;
-    let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
-    let as_count = |e: Expr| e.fill_null(lit(false)).cast(DataType::UInt32);
-    let duration_ms = |to: &str, from: &str| col(to).cast(DataType::Int64) - col(from).cast(DataType::Int64);
-    let flagged = frame.clone().lazy().select([
-        col("child_id"),
-        col("looked_after"),
-        month_expr("start").alias("month"),
-        as_count(counted.clone()).alias("ep"),
-        as_count(col("absent")).alias("abs"),
-        as_count(counted.clone().and(col("open"))).alias("open"),
-        as_count(counted.clone().and(duration_ms("end", "start").gt(lit(24 * HOUR_MS)))).alias("over24"),
-        as_count(counted.clone().and(col("rhi_offered").eq(lit(true)))).alias("offered"),
-        as_count(counted.clone().and(col("rhi_outcome").eq(lit("accepted")))).alias("accepted"),
-        as_count(counted.clone().and(col("rhi_outcome").eq(lit("declined")))).alias("declined"),
-        as_count(counted.clone().and(col("rhi_completed").is_not_null())).alias("completed"),
-        as_count(
-            counted
-                .and(col("rhi_completed").is_not_null())
-                .and(col("end").is_not_null())
-                .and(duration_ms("rhi_completed", "end").gt_eq(lit(0)))
-                .and(duration_ms("rhi_completed", "end").lt_eq(lit(rules.rhi_timescale_hours as i64 * HOUR_MS))),
-        )
-        .alias("within"),
-    ]);
-    let cohort = |name: &str, filter: Option<bool>| {
-        let lf = match filter {
-            None => flagged.clone(),
-            Some(value) => flagged.clone().filter(col("looked_after").eq(lit(value)).fill_null(lit(false))),
-        };
-        lf.with_column(lit(name).alias("cohort"))
-    };
-    let by_cohort = concat(
-        [
-            cohort(Cohort::All.id(), None),
-            cohort(Cohort::LookedAfter.id(), Some(true)),
-            cohort(Cohort::NotLookedAfter.id(), Some(false)),
-        ],
-        UnionArgs::default(),
-    )?;
-    let sums = |names: &[&str]| -> Vec<Expr> { names.iter().map(|n| col(*n).sum().alias(*n)).collect() };
-    let counts = &COUNT_COLUMNS;
-    let child_months = by_cohort.group_by([col("cohort"), col("child_id"), col("month")]).agg(sums(counts));
-
-    // Which window each month belongs to (a month may belong to many).
-    let mut months = Vec::new();
-    let mut window_ids = Vec::new();
-    for (id, window) in windows.iter().enumerate() {
-        for month in window.months() {
-            months.push(month.0);
-            window_ids.push(id as u32);
-        }
-    }
-    let membership = DataFrame::new(
-        months.len(),
-        vec![Column::new("month".into(), months), Column::new("window".into(), window_ids)],
-    )?
-    .lazy();
-
-    let per_child = child_months
-        .join(membership, [col("month")], [col("month")], JoinArgs::new(JoinType::Inner))
-        .group_by([col("cohort"), col("window"), col("child_id")])
-        .agg(sums(counts));
-    let mut aggregates = sums(counts);
-    let any = |n: &str| col(n).gt(lit(0)).cast(DataType::UInt32).sum();
-    aggregates.push(any("ep").alias("children"));
-    aggregates.push((col("ep").gt(lit(0)).and(col("offered").gt(lit(0)))).cast(DataType::UInt32).sum().alias("children_offered"));
-    aggregates.push((col("ep").gt(lit(0)).and(col("completed").gt(lit(0)))).cast(DataType::UInt32).sum().alias("children_completed"));
-    let result = per_child.group_by([col("cohort"), col("window")]).agg(aggregates).collect();
-    let result = Context::context(result, "aggregating episodes into periods")?;
-
-    let cohort_col = result.column("cohort")?.str()?.clone();
-    let window_col = result.column("window")?.u32()?.clone();
-    let number = |name: &str| -> Result<Vec<u64>> {
-        let column = result.column(name)?.cast(&DataType::UInt64)?;
-        Ok(column.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
-    };
-    let [ep, abs, open, over24, offered, accepted, declined, completed, within, children, children_offered, children_completed] =
-        ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within", "children", "children_offered", "children_completed"]
-            .map(number);
-    let (ep, abs, open, over24, offered, accepted, declined, completed, within) = (ep?, abs?, open?, over24?, offered?, accepted?, declined?, completed?, within?);
-    let (children, children_offered, children_completed) = (children?, children_offered?, children_completed?);
-    let mut out = BTreeMap::new();
-    for i in 0..result.height() {
-        let (Some(name), Some(window)) = (cohort_col.get(i), window_col.get(i)) else { continue };
-        let cohort = Cohort::from_id(name).context("unknown cohort in aggregation")?;
-        out.insert(
-            (cohort, windows[window as usize]),
-            Totals {
-                episodes: ep[i],
-                children: children[i],
-                absences: abs[i],
-                episodes_open: open[i],
-                episodes_over_24h: over24[i],
-                episodes_rhi_offered: offered[i],
-                episodes_rhi_accepted: accepted[i],
-                episodes_rhi_declined: declined[i],
-                episodes_rhi_completed: completed[i],
-                episodes_rhi_within_72h: within[i],
-                children_rhi_offered: children_offered[i],
-                children_rhi_completed: children_completed[i],
-            },
-        );
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,7 +812,7 @@ mod tests {
     fn compute_from(csv: &str, rules: Rules) -> Metrics {
         let file = InputFile { name: "t.csv".into(), bytes: csv.as_bytes().to_vec() };
         let (episodes, _) = read(&[file], &rules).unwrap();
-        let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None };
+        let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0 };
         compute(&episodes, &context).unwrap()
     }
 
