@@ -77,6 +77,8 @@ pub enum ExportFormat {
     /// Comma-separated values with a header row.
     #[default]
     Csv,
+    /// JSON lines: one object per row, the value a number, null or "c".
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

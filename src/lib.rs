@@ -9,6 +9,7 @@ pub mod charts;
 pub mod config;
 pub mod ingest;
 pub mod metrics;
+pub mod narrative;
 pub mod output;
 pub mod period;
 pub mod render;
@@ -75,7 +76,8 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
         None => Default::default(),
     };
     let template = render::Template::load(&config.template)?;
-    let data = render::data::ReportData::new(config, &metrics, &charts, &quality, commentary);
+    let narrative = narrative::write(&metrics);
+    let data = render::data::ReportData::new(config, &metrics, &charts, &quality, &narrative, commentary);
     let svgs: Vec<(String, String)> = charts.charts.iter().map(|c| (c.name.to_string(), c.svg.clone())).collect();
     let date = config.report.meeting_date.unwrap_or_else(|| metrics.report.period_end.last_day());
     let rendered = render::render(&template, &data, &svgs, date)?;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{BuildArgs, Cli, Command, MetricsArgs, SynthArgs};
+use cli::{BuildArgs, Cli, Command, ExportFormat, MetricsArgs, SynthArgs};
 use missing_report::config::Config;
 use missing_report::ingest::UnusableInput;
 use missing_report::{assets, output, synth};
@@ -76,7 +76,11 @@ fn build(args: &BuildArgs) -> Result<()> {
 fn metrics(args: &MetricsArgs) -> Result<()> {
     let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
     let (_, quality, metrics, _) = missing_report::load_and_compute(&config)?;
-    let bytes = metrics.to_csv_bytes()?;
+    let mut bytes = Vec::new();
+    match args.format {
+        ExportFormat::Csv => metrics.write_csv(&mut bytes)?,
+        ExportFormat::Jsonl => metrics.write_jsonl(&mut bytes)?,
+    }
     match &args.output {
         Some(path) => {
             output::write_atomically(path, &bytes)?;

@@ -581,16 +581,27 @@ impl Metrics {
 
     /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
     pub fn write_jsonl(&self, mut out: impl Write) -> Result<()> {
+        /// Fields in the order of the CSV columns.
+        #[derive(serde::Serialize)]
+        struct JsonRow<'a> {
+            cohort: &'a str,
+            period_kind: &'a str,
+            period: &'a str,
+            dimension: &'a str,
+            category: &'a str,
+            metric: &'a str,
+            value: serde_json::Value,
+        }
         for row in &self.rows {
-            let object = serde_json::json!({
-                "cohort": row.cohort.id(),
-                "period_kind": row.period_kind.id(),
-                "period": row.period,
-                "dimension": row.dimension,
-                "category": row.category,
-                "metric": row.metric.id(),
-                "value": row.value.json(),
-            });
+            let object = JsonRow {
+                cohort: row.cohort.id(),
+                period_kind: row.period_kind.id(),
+                period: &row.period,
+                dimension: &row.dimension,
+                category: &row.category,
+                metric: row.metric.id(),
+                value: row.value.json(),
+            };
             serde_json::to_writer(&mut out, &object)?;
             out.write_all(b"\n")?;
         }

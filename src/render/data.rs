@@ -10,7 +10,8 @@ use super::commentary::Commentary;
 use crate::charts::Charts;
 use crate::config::{Config, ReportMeta};
 use crate::ingest::{Action, DataQuality};
-use crate::metrics::{Cohort, Metric, Metrics, Value, Window};
+use crate::metrics::{Cohort, Dimension, Metric, Metrics, Value, Window};
+use crate::narrative::{Narrative, Sentence};
 use crate::period::MONTH_NAMES;
 use crate::text::thousands;
 
@@ -18,6 +19,12 @@ use crate::text::thousands;
 pub struct ReportData {
     pub meta: Meta,
     pub headline: Headline,
+    /// Summary sentences computed from the same figures as the tables.
+    pub narrative: Vec<Sentence>,
+    /// Breakdowns of the reporting year to date ("who went missing").
+    pub profile: Vec<BreakdownTable>,
+    /// The small-number threshold, when suppression is on.
+    pub suppression: Option<String>,
     pub key_figures: Vec<KeyFigure>,
     pub charts: Vec<ChartRef>,
     pub quarterly: Vec<QuarterlyTable>,
@@ -65,6 +72,16 @@ pub struct HeadlineRow {
     pub change: String,
     /// `up`, `down`, `same` or `none`: for arrows, never for judging good or bad.
     pub direction: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BreakdownTable {
+    pub dimension: &'static str,
+    pub cohort: &'static str,
+    pub title: String,
+    /// Rows of (category label, children, episodes); episodes blank where not reported.
+    pub rows: Vec<[String; 3]>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,7 +210,14 @@ const QUARTERLY: [(Metric, &str); 9] = [
 ];
 
 impl ReportData {
-    pub fn new(config: &Config, metrics: &Metrics, charts: &Charts, quality: &DataQuality, commentary: Commentary) -> Self {
+    pub fn new(
+        config: &Config,
+        metrics: &Metrics,
+        charts: &Charts,
+        quality: &DataQuality,
+        narrative: &Narrative,
+        commentary: Commentary,
+    ) -> Self {
         let report = &metrics.report;
         let year = metrics.year;
         let current = report.year_to_date;
@@ -272,9 +296,16 @@ impl ReportData {
                 .collect(),
         };
 
+        let profile = profile(metrics, current);
+        let threshold = metrics.suppression_threshold;
         ReportData {
             meta,
             headline,
+            narrative: narrative.sentences.clone(),
+            profile,
+            suppression: (threshold > 0).then(|| {
+                format!("Counts from 1 to {} in the breakdowns are shown as c (and one more cell where a hidden count could otherwise be worked out from the total), so that no child can be identified. Totals are exact.", threshold - 1)
+            }),
             key_figures,
             charts,
             quarterly,
@@ -283,6 +314,74 @@ impl ReportData {
             definitions: definitions(config, metrics),
         }
     }
+}
+
+/// A category id as printed: `10_12` → `10 to 12`, `with_friends` → `With friends`.
+pub fn category_label(dimension: Dimension, category: &str) -> String {
+    let fixed = match (dimension, category) {
+        (_, "under_24h") => "Under 24 hours",
+        (_, "24_72h") => "24 to 72 hours",
+        (_, "3_7_days") => "3 to 7 days",
+        (_, "over_7_days") => "Over 7 days",
+        (_, "open") => "Still missing",
+        (_, "other_unknown") => "Other or not known",
+        (_, "not_known") => "Not known",
+        (_, "not_recorded") => "Not recorded",
+        (_, "in_area") => "In area",
+        (_, "out_of_area") => "Out of area",
+        (Dimension::Exploitation, "both") => "CSE and CCE",
+        (Dimension::Exploitation, "none") => "Neither",
+        (_, "cse") => "CSE",
+        (_, "cce") => "CCE",
+        (_, "11_plus") => "11 or more",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.to_string();
+    }
+    if let Some(age) = category.strip_prefix("under_") {
+        return format!("Under {age}");
+    }
+    if let Some(age) = category.strip_suffix("_plus") {
+        return format!("{age} and over");
+    }
+    let words = category.replace('_', " ");
+    if let Some((a, b)) = category.split_once('_') {
+        if a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) {
+            return format!("{a} to {b}");
+        }
+    }
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
+fn profile(metrics: &Metrics, window: Window) -> Vec<BreakdownTable> {
+    let titles = [
+        (Dimension::AgeBand, Cohort::All, "Age at the start of the episode", None),
+        (Dimension::Sex, Cohort::All, "Sex", None),
+        (Dimension::EthnicityGroup, Cohort::All, "Ethnicity", None),
+        (Dimension::Exploitation, Cohort::All, "Exploitation concerns", None),
+        (Dimension::Reason, Cohort::All, "Reasons recorded", Some("An episode with several reasons counts under each.")),
+        (Dimension::DurationBand, Cohort::All, "How long the episode lasted", None),
+        (Dimension::EpisodesPerChild, Cohort::All, "Children by number of episodes", None),
+        (Dimension::PlacementArea, Cohort::LookedAfter, "Children in our care: where placed", None),
+    ];
+    let mut tables = Vec::new();
+    for (dimension, cohort, title, note) in titles {
+        let Some(rows) = metrics.breakdown(cohort, window, dimension) else { continue };
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let episodes = r.episodes.map(|e| format_value(Metric::Episodes, Some(e))).unwrap_or_default();
+                [category_label(dimension, &r.category), format_value(Metric::Children, Some(r.children)), episodes]
+            })
+            .collect();
+        tables.push(BreakdownTable { dimension: dimension.id(), cohort: cohort.id(), title: title.into(), rows, note: note.map(str::to_string) });
+    }
+    tables
 }
 
 /// Episodes counted over the whole data (sum of every month).
@@ -395,6 +494,37 @@ fn definitions(config: &Config, metrics: &Metrics) -> Vec<Definition> {
             ),
         ),
         d(
+            "Repeat missing",
+            format!(
+                "A child is counted when one of their episodes is the last of {} episodes that started within {} days (the local strategy-meeting trigger); earlier episodes may fall before the period.",
+                rules.repeat.episodes, rules.repeat.days
+            ),
+        ),
+        d(
+            "Most frequently missing",
+            format!("The share of the period's episodes that belong to the {} children with the most episodes in it.", rules.top_n),
+        ),
+        d(
+            "Age",
+            format!(
+                "Age in completed years at the start of the episode, in the bands {}.",
+                crate::metrics::age_band_labels(&rules.age_bands)
+                    .iter()
+                    .filter(|l| *l != "unknown")
+                    .map(|l| category_label(Dimension::AgeBand, l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        d(
+            "Small numbers",
+            if metrics.suppression_threshold > 0 {
+                format!("Breakdown counts from 1 to {} are shown as c, with one more cell hidden where a hidden count could otherwise be worked out from the total. Totals are exact.", metrics.suppression_threshold - 1)
+            } else {
+                "No counts are suppressed (suppression.threshold is 0). Set a threshold before publishing breakdowns of small groups.".into()
+            },
+        ),
+        d(
             "Reporting year",
             format!(
                 "Runs from {} to {}. This report covers {} to {}; the period end is {}.",
@@ -411,6 +541,18 @@ fn definitions(config: &Config, metrics: &Metrics) -> Vec<Definition> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn category_ids_read_as_words() {
+        assert_eq!(category_label(Dimension::AgeBand, "10_12"), "10 to 12");
+        assert_eq!(category_label(Dimension::AgeBand, "under_10"), "Under 10");
+        assert_eq!(category_label(Dimension::AgeBand, "18_plus"), "18 and over");
+        assert_eq!(category_label(Dimension::Reason, "with_friends"), "With friends");
+        assert_eq!(category_label(Dimension::Reason, "cse"), "CSE");
+        assert_eq!(category_label(Dimension::Exploitation, "none"), "Neither");
+        assert_eq!(category_label(Dimension::EpisodesPerChild, "6_10"), "6 to 10");
+        assert_eq!(category_label(Dimension::DurationBand, "3_7_days"), "3 to 7 days");
+    }
 
     #[test]
     fn changes_use_percent_for_counts_and_points_for_rates() {

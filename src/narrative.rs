@@ -1,0 +1,182 @@
+//! Plain sentences a committee reads, written from the same numbers as the
+//! tables so the paper cannot disagree with itself. Changes are computed from
+//! unrounded values; a rate whose printed values are equal is "unchanged".
+
+use serde::Serialize;
+
+use crate::metrics::{Change, Cohort, Metric, Metrics, Value, Window};
+use crate::text::thousands;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sentence {
+    /// What the sentence is about (a metric id), for templates that pick sentences.
+    pub topic: &'static str,
+    pub text: String,
+}
+
+/// The sentences of the report's summary, in reading order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Narrative {
+    pub sentences: Vec<Sentence>,
+}
+
+/// "The number of X rose from A to B in P, an increase of C%." and its kin.
+/// `subject` completes "The number of ..." for counts and "The percentage of
+/// ..." for rates; `period` is a phrase such as "in 2024-25 compared with 2023-24".
+pub fn describe_change(subject: &str, change: &Change, period: &str) -> String {
+    if change.is_rate {
+        let (from, to) = (format!("{:.1}%", change.from), format!("{:.1}%", change.to));
+        if from == to {
+            return format!("The percentage of {subject} was unchanged at {to} {period}.");
+        }
+        let points = format!("{:.1}", change.absolute.abs());
+        let unit = if points == "1.0" { "percentage point" } else { "percentage points" };
+        let (verb, noun) = direction(change.absolute);
+        return format!("The percentage of {subject} {verb} from {from} to {to} {period}, {noun} of {points} {unit}.");
+    }
+    let whole = |v: f64| v.fract() == 0.0;
+    let number = |v: f64| if whole(v) { thousands(v.abs() as u64) } else { format!("{v:.1}") };
+    let (from, to) = (number(change.from), number(change.to));
+    if from == to {
+        return format!("The number of {subject} was unchanged at {to} {period}.");
+    }
+    let (verb, noun) = direction(change.absolute);
+    match change.percent {
+        Some(percent) => format!("The number of {subject} {verb} from {from} to {to} {period}, {noun} of {:.1}%.", percent.abs()),
+        None => format!("The number of {subject} {verb} from {from} to {to} {period}."),
+    }
+}
+
+fn direction(difference: f64) -> (&'static str, &'static str) {
+    if difference > 0.0 {
+        ("rose", "an increase")
+    } else {
+        ("fell", "a decrease")
+    }
+}
+
+/// `1 child`, `2 children`.
+pub fn children(n: u64) -> String {
+    if n == 1 {
+        "1 child".into()
+    } else {
+        format!("{} children", thousands(n))
+    }
+}
+
+/// Writes the summary sentences for the report's windows (all children).
+pub fn write(metrics: &Metrics) -> Narrative {
+    let report = &metrics.report;
+    let year = metrics.year;
+    let current = report.year_to_date;
+    let earlier = current.year_earlier();
+    let ytd_phrase = if report.partial_year {
+        format!(
+            "in {} to {} compared with the same months a year earlier",
+            crate::period::MONTH_NAMES[current.first.month() as usize - 1],
+            current.last.long_name()
+        )
+    } else {
+        format!("in {} compared with {}", year.year_label(current.first), year.year_label(earlier.first))
+    };
+    let rolling = report.rolling12;
+    let rolling_phrase = format!(
+        "in the 12 months to {} compared with the 12 months to {}",
+        rolling.last.long_name(),
+        rolling.last.plus(-12).long_name()
+    );
+    let mut sentences = Vec::new();
+    let mut compare = |metric: Metric, subject: &str, from: Window, to: Window, phrase: &str| {
+        if let Some(change) = metrics.change(Cohort::All, metric, from, to) {
+            sentences.push(Sentence { topic: metric.id(), text: describe_change(subject, &change, phrase) });
+        }
+    };
+    compare(Metric::Children, "children who went missing", earlier, current, &ytd_phrase);
+    compare(Metric::Episodes, "missing episodes", earlier, current, &ytd_phrase);
+    // The rolling window is the year itself when the period ends with the year.
+    if rolling != current {
+        compare(Metric::Children, "children who went missing", rolling.year_earlier(), rolling, &rolling_phrase);
+    }
+    compare(Metric::PctRhiAccepted, "return home interview offers accepted", earlier, current, &ytd_phrase);
+    compare(Metric::PctRhiWithin72h, "interviews completed within 72 hours of return", earlier, current, &ytd_phrase);
+
+    let window_name = if report.partial_year { current.name() } else { year.year_label(current.first) };
+    let threshold = metrics.suppression_threshold as u64;
+    if let Some(Value::Count(n)) = metrics.value(Cohort::All, current, Metric::ChildrenRepeat) {
+        let rule = metrics.rules.repeat;
+        let who = if n > 0 && n < threshold { format!("Fewer than {threshold} children") } else { capitalise(&children(n)) };
+        let verb = if n == 1 { "was" } else { "were" };
+        sentences.push(Sentence {
+            topic: Metric::ChildrenRepeat.id(),
+            text: format!(
+                "{who} {verb} reported missing {} times within {} days at least once in {window_name} (the repeat-missing trigger).",
+                rule.episodes, rule.days
+            ),
+        });
+    }
+    if let (Some(Value::Rate(Some(share))), Some(total)) =
+        (metrics.value(Cohort::All, current, Metric::Top20Share), metrics.totals(Cohort::All, current))
+    {
+        let top = (metrics.rules.top_n as u64).min(total.children);
+        let who = if top == 1 { "The child".to_string() } else { format!("The {top} children") };
+        sentences.push(Sentence {
+            topic: Metric::Top20Share.id(),
+            text: format!("{who} with the most episodes accounted for {share:.1}% of all missing episodes in {window_name}."),
+        });
+    }
+    Narrative { sentences }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(from: u64, to: u64) -> Change {
+        Change::between(Metric::Children, Some(Value::Count(from)), Some(Value::Count(to))).unwrap()
+    }
+
+    fn rate(from: f64, to: f64) -> Change {
+        Change::between(Metric::PctRhiAccepted, Some(Value::Rate(Some(from))), Some(Value::Rate(Some(to)))).unwrap()
+    }
+
+    #[test]
+    fn a_rise_in_a_count_is_a_percentage_of_the_old_value() {
+        assert_eq!(
+            describe_change("children who went missing", &count(233, 288), "in the 12 months to September 2021"),
+            "The number of children who went missing rose from 233 to 288 in the 12 months to September 2021, an increase of 23.6%."
+        );
+        assert_eq!(
+            describe_change("missing episodes", &count(1567, 1166), "in 2023-24 compared with 2022-23"),
+            "The number of missing episodes fell from 1,567 to 1,166 in 2023-24 compared with 2022-23, a decrease of 25.6%."
+        );
+        assert_eq!(describe_change("missing episodes", &count(0, 4), "in May"), "The number of missing episodes rose from 0 to 4 in May.");
+    }
+
+    #[test]
+    fn a_change_in_a_rate_is_in_percentage_points() {
+        let text = describe_change("offers accepted", &rate(56.5, 77.7), "in 2023-24");
+        assert_eq!(text, "The percentage of offers accepted rose from 56.5% to 77.7% in 2023-24, an increase of 21.2 percentage points.");
+        assert!(describe_change("x", &rate(50.0, 49.0), "now").ends_with("a decrease of 1.0 percentage point."));
+    }
+
+    #[test]
+    fn equal_values_are_unchanged_even_when_rates_differ_beyond_print() {
+        assert_eq!(describe_change("missing episodes", &count(288, 288), "in 2024"), "The number of missing episodes was unchanged at 288 in 2024.");
+        assert_eq!(describe_change("offers accepted", &rate(56.51, 56.54), "in 2024"), "The percentage of offers accepted was unchanged at 56.5% in 2024.");
+    }
+
+    #[test]
+    fn counts_children_in_the_singular_and_plural() {
+        assert_eq!(children(1), "1 child");
+        assert_eq!(children(0), "0 children");
+        assert_eq!(children(1200), "1,200 children");
+    }
+}
