@@ -83,6 +83,7 @@ fn category_expr(dimension: Dimension, rules: &Rules) -> Expr {
 fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> LazyFrame {
     let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
+    let offered = col("rhi_offered").eq(lit(true)).fill_null(lit(false));
     let mut columns = vec![
         col("child_id"),
         col("looked_after"),
@@ -93,9 +94,11 @@ fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> L
         as_count(col("absent")).alias("abs"),
         as_count(counted.clone().and(col("open"))).alias("open"),
         as_count(counted.clone().and(duration_ms("end", "start").gt(lit(24 * HOUR_MS)))).alias("over24"),
-        as_count(counted.clone().and(col("rhi_offered").eq(lit(true)))).alias("offered"),
-        as_count(counted.clone().and(col("rhi_outcome").eq(lit("accepted")))).alias("accepted"),
-        as_count(counted.clone().and(col("rhi_outcome").eq(lit("declined")))).alias("declined"),
+        as_count(counted.clone().and(offered.clone())).alias("offered"),
+        // An outcome counts only for an episode recorded as offered, so that
+        // accepted / offered can never exceed 100%.
+        as_count(counted.clone().and(offered.clone()).and(col("rhi_outcome").eq(lit("accepted")))).alias("accepted"),
+        as_count(counted.clone().and(offered.clone()).and(col("rhi_outcome").eq(lit("declined")))).alias("declined"),
         as_count(counted.clone().and(col("rhi_completed").is_not_null())).alias("completed"),
         as_count(
             counted

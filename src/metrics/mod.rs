@@ -374,7 +374,7 @@ impl Metric {
             Metric::EpisodesRhiOffered | Metric::ChildrenRhiOffered | Metric::PctChildrenRhiOffered | Metric::PctEpisodesRhiOffered => {
                 &[Field::RhiOffered]
             }
-            Metric::EpisodesRhiAccepted | Metric::EpisodesRhiDeclined => &[Field::RhiOutcome],
+            Metric::EpisodesRhiAccepted | Metric::EpisodesRhiDeclined => &[Field::RhiOffered, Field::RhiOutcome],
             Metric::PctRhiAccepted => &[Field::RhiOffered, Field::RhiOutcome],
             Metric::EpisodesRhiCompleted | Metric::ChildrenRhiCompleted | Metric::PctEpisodesRhiCompleted => &[Field::RhiCompleted],
             Metric::EpisodesRhiWithin72h | Metric::PctRhiWithin72h => &[Field::RhiCompleted, Field::End],
@@ -908,6 +908,104 @@ mod tests {
         assert_eq!(export(&m, "all", "month", "2023-04", "absences"), None);
         assert_eq!(export(&m, "all", "month", "2023-04", "pct_rhi_accepted"), None);
         assert_eq!(export(&m, "all", "month", "2023-04", "episodes_per_child").as_deref(), Some("1"));
+    }
+
+    fn breakdown(m: &Metrics, kind: &str, period: &str, dimension: &str, category: &str, metric: &str) -> Option<String> {
+        m.rows
+            .iter()
+            .find(|r| {
+                r.cohort == Cohort::All
+                    && r.period_kind.id() == kind
+                    && r.period == period
+                    && r.dimension == dimension
+                    && r.category == category
+                    && r.metric.id() == metric
+            })
+            .map(|r| r.value.export_text())
+    }
+
+    #[test]
+    fn an_episode_with_several_reasons_counts_under_each() {
+        let text = "episode_id,child_id,looked_after,start,reason\n\
+                    e1,c1,Y,2023-04-01,with_friends; CSE\n\
+                    e2,c1,Y,2023-04-05,cse\n\
+                    e3,c2,N,2023-04-07,\n";
+        let m = compute_from(text, Rules::default());
+        assert_eq!(breakdown(&m, "month", "2023-04", "reason", "cse", "episodes").as_deref(), Some("2"));
+        assert_eq!(breakdown(&m, "month", "2023-04", "reason", "cse", "children").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-04", "reason", "with_friends", "episodes").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-04", "reason", "not_recorded", "episodes").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn age_is_taken_at_each_start_across_a_birthday_and_a_leap_day() {
+        let text = "episode_id,child_id,looked_after,start,date_of_birth\n\
+                    e1,c1,Y,2023-04-14 23:00,2007-04-15\n\
+                    e2,c1,Y,2023-04-15 00:30,2007-04-15\n\
+                    e3,c2,Y,2023-02-28 10:00,2007-02-28\n\
+                    e4,c3,Y,2023-02-28 10:00,2007-02-29\n\
+                    e5,c4,Y,2023-02-28 10:00,2008-02-29\n\
+                    e6,c4,Y,2023-03-01 10:00,2008-02-29\n";
+        let m = compute_from(text, Rules::default());
+        let age = |period: &str, band: &str| breakdown(&m, "year", period, "age_band", band, "children");
+        // c1 turns 16 between its two episodes: once in each band, once in the year.
+        assert_eq!(age("2023-24", "13_15").as_deref(), Some("1"));
+        assert_eq!(age("2023-24", "16_17").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "year", "2023-24", "all", "all", "children").as_deref(), Some("1"));
+        // 2007-02-29 does not exist: its date of birth is unreadable, so the age is unknown.
+        // c2 turns 16 on 28 February; c4 (born 29 February 2008) turns 15 on 1 March 2023.
+        assert_eq!(age("2022-23", "16_17").as_deref(), Some("1"));
+        assert_eq!(age("2022-23", "unknown").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-02", "age_band", "13_15", "children").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-03", "age_band", "13_15", "children").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-02", "age_band", "16_17", "children").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn repeat_trigger_counts_runs_within_the_window_even_if_they_start_earlier() {
+        // c1: 1 Jan, 1 Feb, 1 Apr 2023 = 90 days: met in April.
+        // c2: 1 Jan, 1 Feb, 2 Apr 2023 = 91 days: not met.
+        // c3: 20 Mar, 25 Mar (2022-23) and 5 Apr (2023-24): met in 2023-24 Q1.
+        let text = "episode_id,child_id,looked_after,start\n\
+                    a1,c1,Y,2023-01-01\na2,c1,Y,2023-02-01\na3,c1,Y,2023-04-01\n\
+                    b1,c2,Y,2023-01-01\nb2,c2,Y,2023-02-01\nb3,c2,Y,2023-04-02\n\
+                    d1,c3,N,2023-03-20\nd2,c3,N,2023-03-25\nd3,c3,N,2023-04-05\n";
+        let m = compute_from(text, Rules::default());
+        assert_eq!(breakdown(&m, "month", "2023-04", "all", "all", "children_repeat").as_deref(), Some("2"));
+        assert_eq!(breakdown(&m, "quarter", "2022-23 Q4", "all", "all", "children_repeat").as_deref(), Some("0"));
+        assert_eq!(breakdown(&m, "quarter", "2023-24 Q1", "all", "all", "children_repeat").as_deref(), Some("2"));
+        assert_eq!(breakdown(&m, "quarter", "2023-24 Q1", "all", "all", "children_repeat_30d").as_deref(), Some("1"));
+        let m = compute_from(text, Rules { repeat: crate::config::RepeatRule { episodes: 3, days: 91 }, ..Rules::default() });
+        assert_eq!(breakdown(&m, "month", "2023-04", "all", "all", "children_repeat").as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn top_share_with_fewer_children_than_n_is_every_episode() {
+        let text = "episode_id,child_id,looked_after,start\n\
+                    e1,c1,Y,2023-04-01\ne2,c1,Y,2023-04-02\ne3,c2,Y,2023-04-03\ne4,c3,N,2023-04-04\n";
+        let m = compute_from(text, Rules::default());
+        assert_eq!(breakdown(&m, "month", "2023-04", "all", "all", "top20_share").as_deref(), Some("100"));
+        let m = compute_from(text, Rules { top_n: 1, ..Rules::default() });
+        assert_eq!(breakdown(&m, "month", "2023-04", "all", "all", "top20_share").as_deref(), Some("50"));
+        assert_eq!(breakdown(&m, "month", "2023-04", "episodes_per_child", "2", "children").as_deref(), Some("1"));
+        assert_eq!(breakdown(&m, "month", "2023-04", "episodes_per_child", "1", "children").as_deref(), Some("2"));
+    }
+
+    #[test]
+    fn comparisons_give_changes_against_the_previous_period_and_a_year_earlier() {
+        let text = "episode_id,child_id,looked_after,start\n\
+                    e1,c1,Y,2022-04-01\ne2,c2,Y,2022-05-01\ne3,c3,Y,2023-04-01\ne4,c4,Y,2023-04-02\ne5,c5,Y,2023-04-03\n\
+                    e6,c6,Y,2023-05-01\n";
+        let m = compute_from(text, Rules::default());
+        let april = m.periods.iter().find(|p| p.kind == PeriodKind::Month && p.label == "2023-04").unwrap();
+        let c = m.compare(Cohort::All, april, Metric::Episodes);
+        assert_eq!(c.value, Some(Value::Count(3)));
+        let year = c.year_earlier.unwrap();
+        assert_eq!((year.from, year.to, year.absolute), (1.0, 3.0, 2.0));
+        assert_eq!(year.percent, Some(200.0));
+        // March 2023 had no episodes: a change from 0 has no percentage.
+        let previous = c.previous_period.unwrap();
+        assert_eq!((previous.from, previous.percent), (0.0, None));
     }
 
     #[test]

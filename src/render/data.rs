@@ -485,7 +485,7 @@ fn definitions(config: &Config, metrics: &Metrics) -> Vec<Definition> {
                 "Episodes recorded as absent (away from placement, whereabouts known) are not missing episodes; they are counted separately as absences.".into()
             },
         ),
-        d("Return home interview (RHI)", "A conversation offered to the child after each return to understand why they went missing and what risks they face. Statutory guidance expects it within 72 hours of return.".into()),
+        d("Return home interview (RHI)", "A conversation offered to the child after each return to understand why they went missing and what risks they face. Statutory guidance expects it within 72 hours of return. Offers accepted or declined are counted among episodes recorded as offered.".into()),
         d(
             "Within 72 hours",
             format!(
