@@ -43,13 +43,15 @@ fn read_export(text: &str) -> BTreeMap<Key, String> {
         .collect()
 }
 
+/// The PDF's text with every run of white space as one space, so phrases
+/// broken across lines still match.
 fn pdf_text(pdf: &Path) -> String {
     let output = Command::new("pdftotext")
-        .args(["-layout", pdf.to_str().unwrap(), "-"])
+        .args([pdf.to_str().unwrap(), "-"])
         .output()
         .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
     assert!(output.status.success());
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    String::from_utf8_lossy(&output.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn pdf_pages(pdf: &Path) -> usize {
@@ -255,4 +257,60 @@ fn period_end_option_moves_the_reporting_year() {
     let outside = run(binary().args(["build", "--period", "2030-01", "--out"]).arg(dir.path().join("x")));
     assert_eq!(outside.status.code(), Some(1));
     assert!(stderr(&outside).contains("outside the data"));
+}
+
+#[test]
+fn rules_in_the_config_change_the_figures_and_the_appendix_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("rules.yaml");
+    std::fs::write(
+        &config,
+        "rules:\n  repeat: { episodes: 3, days: 30 }\n  top_n: 10\n  include_absent: true\nsuppression:\n  threshold: 5\n",
+    )
+    .unwrap();
+    let default_export = run(binary().arg("metrics"));
+    let ruled = run(binary().args(["build", "-c"]).arg(&config));
+    assert_ok(&ruled);
+    let out = dir.path().join("out");
+    let text = pdf_text(&out.join("report.pdf"));
+    for needle in ["3 episodes that started within 30 days", "10 children with the most episodes", "shown as c", "counted as missing episodes"] {
+        assert!(text.contains(needle), "the appendix lacks {needle:?}");
+    }
+    let default_rows = read_export(&String::from_utf8(default_export.stdout).unwrap());
+    let ruled_rows = read_export(&std::fs::read_to_string(out.join("metrics.csv")).unwrap());
+    let key = |metric: &str| ("all".to_string(), "year".to_string(), "2024-25".to_string(), "all".to_string(), "all".to_string(), metric.to_string());
+    // Absences now count as episodes; the 30-day repeat trigger is the 30-day metric.
+    let n = |rows: &BTreeMap<Key, String>, m: &str| rows[&key(m)].parse::<f64>().unwrap();
+    assert_eq!(n(&ruled_rows, "episodes"), n(&default_rows, "episodes") + n(&default_rows, "absences"));
+    assert_eq!(n(&ruled_rows, "children_repeat"), n(&ruled_rows, "children_repeat_30d"));
+    assert!(n(&ruled_rows, "top20_share") < n(&default_rows, "top20_share"));
+    // Small breakdown counts are hidden, totals are not.
+    assert!(ruled_rows.iter().any(|(k, v)| k.3 != "all" && v == "c"));
+    assert!(ruled_rows.iter().all(|(k, v)| k.3 != "all" || v != "c"));
+}
+
+#[test]
+fn jsonl_export_matches_the_csv_row_for_row() {
+    let csv = run(binary().args(["metrics", "--format", "csv"]));
+    let jsonl = run(binary().args(["metrics", "--format", "jsonl"]));
+    assert_ok(&csv);
+    assert_ok(&jsonl);
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    let jsonl = String::from_utf8(jsonl.stdout).unwrap();
+    assert_eq!(csv.lines().count() - 1, jsonl.lines().count());
+    for (c, j) in csv.lines().skip(1).zip(jsonl.lines()).step_by(97) {
+        let object: serde_json::Value = serde_json::from_str(j).unwrap();
+        let fields: Vec<&str> = c.split(',').collect();
+        assert_eq!(object["cohort"], fields[0]);
+        assert_eq!(object["period"], fields[2]);
+        assert_eq!(object["metric"], fields[5]);
+        // The value as written (parsing it back may round the last digit).
+        let raw = j.rsplit_once("\"value\":").unwrap().1.trim_end_matches('}');
+        let value = match raw {
+            "null" => String::new(),
+            quoted if quoted.starts_with('"') => quoted.trim_matches('"').to_string(),
+            number => number.to_string(),
+        };
+        assert_eq!(value, fields[6]);
+    }
 }
