@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use missing_report::config::Rules;
-use missing_report::ingest::{read, InputFile};
+use missing_report::ingest::{read, IngestContext, InputFile};
 use missing_report::metrics::{compute, MetricsContext};
 use missing_report::period::ReportingYear;
 use missing_report::synth::{write_csv, SynthConfig};
@@ -28,7 +28,7 @@ fn main() {
     let rules = Rules::default();
     let file = InputFile { name: "synthetic.csv".into(), bytes };
     let started = Instant::now();
-    let (data, quality) = read(std::slice::from_ref(&file), &rules).expect("ingest");
+    let (data, quality) = read(std::slice::from_ref(&file), &IngestContext::new(&rules)).expect("ingest");
     println!("ingest     {:>8.0} ms  ({} rows kept, {} findings)", started.elapsed().as_secs_f64() * 1000.0, quality.rows_kept, quality.findings.len());
     drop(file);
 

@@ -3,6 +3,7 @@
 //! turns it and the command-line overrides into checked, typed settings with
 //! paths made relative to the config file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -80,14 +81,34 @@ pub struct RawInput {
     /// Empty: the bundled example data.
     pub files: Vec<PathBuf>,
     pub layout: Layout,
+    /// Worksheet to read from XLSX files (default: the first).
+    pub sheet: Option<String>,
+    /// Source column name -> canonical column name, for other extracts.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical column -> (source value -> canonical value).
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
-    /// The canonical episode CSV of INPUT.md.
+    /// The canonical episode CSV of INPUT.md (or any extract mapped with input.columns).
     #[default]
     Canonical,
+    /// The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END), one file per year.
+    Ssda903,
+    /// Standard Safeguarding Dataset: ssd_missing with ssd_person and CLA episodes or a list of looked-after ids.
+    Ssd,
+}
+
+impl Layout {
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Canonical => "canonical",
+            Layout::Ssda903 => "ssda903",
+            Layout::Ssd => "ssd",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -99,6 +120,7 @@ pub struct RawRules {
     pub repeat: RepeatRule,
     pub top_n: u32,
     pub age_bands: Vec<u32>,
+    pub extract_date: Option<IsoDate>,
 }
 
 impl Default for RawRules {
@@ -111,6 +133,7 @@ impl Default for RawRules {
             repeat: rules.repeat,
             top_n: rules.top_n,
             age_bands: rules.age_bands,
+            extract_date: None,
         }
     }
 }
@@ -175,6 +198,16 @@ impl RawConfig {
 
 // ---------------------------------------------------------------- resolved
 
+/// How to read input files beyond their layout.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InputOptions {
+    pub sheet: Option<String>,
+    /// Source column name (lower case) -> canonical column name.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical column -> (source value -> canonical value).
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
 /// What the command line may override; paths are relative to the working folder.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -226,6 +259,8 @@ pub struct Rules {
     /// Lower bounds (ages in years) of the age bands after the first:
     /// `[10, 13, 16, 18]` gives under_10, 10_12, 13_15, 16_17, 18_plus.
     pub age_bands: Vec<u32>,
+    /// Starts after this date are `future_start` findings; `None`: the day the tool runs.
+    pub extract_date: Option<NaiveDate>,
 }
 
 impl Default for Rules {
@@ -237,6 +272,7 @@ impl Default for Rules {
             repeat: RepeatRule { episodes: 3, days: 90 },
             top_n: 20,
             age_bands: vec![10, 13, 16, 18],
+            extract_date: None,
         }
     }
 }
@@ -248,6 +284,7 @@ pub struct Config {
     pub year_start_month: u32,
     pub inputs: Vec<InputSource>,
     pub layout: Layout,
+    pub input: InputOptions,
     pub rules: Rules,
     /// Small-number suppression threshold (0 = off).
     pub suppression_threshold: u32,
@@ -347,6 +384,20 @@ impl Config {
                 repeat: raw.rules.repeat,
                 top_n: raw.rules.top_n,
                 age_bands: raw.rules.age_bands,
+                extract_date: raw.rules.extract_date.map(|d| d.0),
+            },
+            input: InputOptions {
+                sheet: raw.input.sheet,
+                columns: raw.input.columns.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_lowercase())).collect(),
+                values: raw
+                    .input
+                    .values
+                    .into_iter()
+                    .map(|(column, map)| {
+                        let map = map.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string())).collect();
+                        (column.trim().to_lowercase(), map)
+                    })
+                    .collect(),
             },
             suppression_threshold: raw.suppression.threshold,
             template,

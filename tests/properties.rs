@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use missing_report::config::Rules;
-use missing_report::ingest::{read, InputFile};
+use missing_report::ingest::{read, IngestContext, InputFile};
 use missing_report::metrics::{compute, Metrics, MetricsContext, Value};
 use missing_report::period::ReportingYear;
 use proptest::prelude::*;
@@ -67,7 +67,7 @@ fn to_csv(specs: &[Spec]) -> String {
 fn metrics_of(specs: &[Spec], threshold: u32) -> Metrics {
     let file = InputFile { name: "generated.csv".into(), bytes: to_csv(specs).into_bytes() };
     let rules = Rules::default();
-    let (episodes, _) = read(&[file], &rules).expect("generated rows are valid");
+    let (episodes, _) = read(&[file], &IngestContext::new(&rules)).expect("generated rows are valid");
     let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: threshold };
     compute(&episodes, &context).expect("metrics compute")
 }

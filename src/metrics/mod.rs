@@ -822,7 +822,7 @@ mod tests {
 
     fn compute_from(csv: &str, rules: Rules) -> Metrics {
         let file = InputFile { name: "t.csv".into(), bytes: csv.as_bytes().to_vec() };
-        let (episodes, _) = read(&[file], &rules).unwrap();
+        let (episodes, _) = read(&[file], &crate::ingest::IngestContext::new(&rules)).unwrap();
         let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0 };
         compute(&episodes, &context).unwrap()
     }

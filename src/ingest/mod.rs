@@ -5,6 +5,10 @@
 //! then parsed by hand (dates day-first or ISO, never month-first) so each
 //! failure can name its file, row and column.
 
+mod layout;
+mod source;
+
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
@@ -13,7 +17,9 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use polars::prelude::*;
 
 use crate::assets;
-use crate::config::{InputSource, Rules};
+use crate::config::{InputOptions, InputSource, Layout, Rules};
+use layout::{Mapping, Source, SsdLookups};
+use source::{Cells, Content};
 
 /// One input file's name (for messages) and bytes.
 pub struct InputFile {
@@ -127,11 +133,13 @@ pub enum Rule {
     MissingRequired,
     UnparseableDate,
     DuplicateEpisodeId,
+    FutureStart,
     EndBeforeStart,
     RhiBeforeEnd,
     RhiCompletedNotOffered,
     AgeOutOfRange,
     UnknownValue,
+    OverlappingEpisodes,
     LongEpisode,
     OpenEpisode,
     OtherLaExcluded,
@@ -144,6 +152,8 @@ impl Rule {
             Rule::MissingRequired => "missing_required",
             Rule::UnparseableDate => "unparseable_date",
             Rule::DuplicateEpisodeId => "duplicate_episode_id",
+            Rule::FutureStart => "future_start",
+            Rule::OverlappingEpisodes => "overlapping_episodes",
             Rule::EndBeforeStart => "end_before_start",
             Rule::RhiBeforeEnd => "rhi_before_end",
             Rule::RhiCompletedNotOffered => "rhi_completed_not_offered",
@@ -162,6 +172,8 @@ impl Rule {
             Rule::MissingRequired => "episode id, child id, start or looked-after status blank",
             Rule::UnparseableDate => "a date that could not be read (start: row excluded; other dates: treated as unknown)",
             Rule::DuplicateEpisodeId => "episode id already seen (the first row is kept)",
+            Rule::FutureStart => "start after the date of the extract",
+            Rule::OverlappingEpisodes => "starts before an earlier episode of the same child ended",
             Rule::EndBeforeStart => "return time earlier than the start (return treated as unknown)",
             Rule::RhiBeforeEnd => "return interview recorded before the return (never counted as within timescale)",
             Rule::RhiCompletedNotOffered => "return interview recorded but marked as not offered",
@@ -208,6 +220,8 @@ pub struct Finding {
 #[derive(Debug, Clone, Default)]
 pub struct DataQuality {
     pub files: Vec<String>,
+    /// How files were read, where the user should know (e.g. transcoded from Windows-1252).
+    pub notes: Vec<String>,
     pub rows_read: usize,
     /// Rows in `Episodes` (including absences, which the metrics count apart).
     pub rows_kept: usize,
@@ -232,6 +246,9 @@ impl DataQuality {
 impl fmt::Display for DataQuality {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "read {} rows from {} file(s); {} kept", self.rows_read, self.files.len(), self.rows_kept)?;
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
         for (rule, action, count) in self.counts() {
             writeln!(f, "  {:<28} {:>7}  {}", rule.id(), count, action.id())?;
         }
@@ -255,32 +272,38 @@ impl Episodes {
     pub fn has(&self, field: Field) -> bool {
         self.columns.contains(&field)
     }
-}
 
-/// Reads every source as one episode table.
-pub fn load(sources: &[InputSource], rules: &Rules) -> Result<(Episodes, DataQuality)> {
-    let files = sources.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
-    read(&files, rules)
-}
-
-/// Parses already-loaded files (the testable core of `load`).
-pub fn read(files: &[InputFile], rules: &Rules) -> Result<(Episodes, DataQuality)> {
-    let mut builder = Builder::default();
-    let mut quality = DataQuality::default();
-    let mut columns: Option<BTreeSet<Field>> = None;
-    for (index, file) in files.iter().enumerate() {
-        quality.files.push(file.name.clone());
-        let present = read_file(index, file, rules, &mut builder, &mut quality)?;
-        // A column counts as present only if every file has it.
-        columns = Some(match columns {
-            None => present,
-            Some(seen) => seen.intersection(&present).copied().collect(),
-        });
+    /// Episodes the rules count (absences only when they are included).
+    pub fn counted(&self, rules: &Rules) -> usize {
+        if rules.include_absent {
+            return self.frame.height();
+        }
+        let absences = self.frame.column("absent").ok().and_then(|c| c.bool().ok().map(|b| b.sum().unwrap_or(0) as usize));
+        self.frame.height() - absences.unwrap_or(0)
     }
-    quality.findings.sort_by(|a, b| (a.file, a.row, a.rule).cmp(&(b.file, b.row, b.rule)));
-    quality.rows_kept = builder.len();
-    let names = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
-    if builder.counted(rules) == 0 {
+}
+
+/// How to read the input beyond the files themselves.
+#[derive(Debug, Clone, Default)]
+pub struct IngestContext {
+    pub rules: Rules,
+    pub layout: Layout,
+    pub options: InputOptions,
+}
+
+impl IngestContext {
+    pub fn new(rules: &Rules) -> Self {
+        IngestContext { rules: rules.clone(), layout: Layout::Canonical, options: InputOptions::default() }
+    }
+}
+
+/// Reads every source as one episode table, for `build` and `metrics`:
+/// input with no episode left to count is unusable.
+pub fn load(sources: &[InputSource], context: &IngestContext) -> Result<(Episodes, DataQuality)> {
+    let files = sources.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
+    let (episodes, quality) = read(&files, context)?;
+    if episodes.counted(&context.rules) == 0 {
+        let names = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
         return Err(unusable(format!(
             "no episode left to count in {names}: {} rows read, {} excluded\n{}",
             quality.rows_read,
@@ -288,106 +311,157 @@ pub fn read(files: &[InputFile], rules: &Rules) -> Result<(Episodes, DataQuality
             quality
         )));
     }
+    Ok((episodes, quality))
+}
+
+/// Parses already-loaded files; every row is kept or accounted for in `DataQuality`.
+pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality)> {
+    let mut builder = Builder::default();
+    let mut quality = DataQuality::default();
+    let mut columns: Option<BTreeSet<Field>> = None;
+    let today = context.rules.extract_date.unwrap_or_else(today);
+
+    // Open every file first: the SSD layout's companion files fill lookups
+    // that its episode file needs.
+    let mut opened = Vec::new();
+    for file in files {
+        let (content, notes) = source::open(file, context.options.sheet.as_deref())?;
+        opened.push((file, content, notes));
+    }
+    let mut ssd = layout::SsdLookups::default();
+    let mut episode_files = Vec::new();
+    for (file, content, notes) in &opened {
+        if context.layout == Layout::Ssd {
+            let role = with_rows(file, content, |header, rows| {
+                let role = layout::ssd_role(header);
+                if let Some(role) = role.filter(|r| *r != layout::SsdRole::Missing) {
+                    match rows {
+                        Rows::Csv(records) => layout::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?,
+                        Rows::Workbook(cells) => layout::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?,
+                    }
+                }
+                Ok(role)
+            })?;
+            match role {
+                Some(layout::SsdRole::Missing) => episode_files.push((*file, content, notes)),
+                Some(_) => {}
+                None => {
+                    return Err(unusable(format!(
+                        "{}: row 1: not an SSD extract this tool reads (expected ssd_missing, ssd_person, ssd_cla_episodes or a list of person ids)",
+                        file.name
+                    )))
+                }
+            }
+        } else {
+            episode_files.push((*file, content, notes));
+        }
+    }
+    if episode_files.is_empty() {
+        return Err(unusable("no episode file among the inputs (for the ssd layout, give the ssd_missing extract too)".into()));
+    }
+
+    for (file, content, notes) in episode_files {
+        let index = quality.files.len();
+        quality.files.push(file.name.clone());
+        if notes.transcoded {
+            quality.notes.push(format!("{} is not UTF-8: read as Windows-1252", file.name));
+        }
+        if notes.nul_bytes > 0 {
+            quality.notes.push(format!("{}: {} NUL bytes removed", file.name, notes.nul_bytes));
+        }
+        let present = with_rows(file, content, |header, rows| {
+            let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(&ssd))?;
+            let mut reader = RowReader { file: index, mapping: &mapping, ssd: &ssd, rules: &context.rules, today };
+            match rows {
+                Rows::Csv(records) => {
+                    for (row, record) in records {
+                        quality.rows_read += 1;
+                        reader.read_row(*row, record, &mut builder, &mut quality.findings);
+                    }
+                }
+                Rows::Workbook(cells) => {
+                    for (row, cells) in cells {
+                        if cells.iter().all(|c| c.trim().is_empty()) {
+                            continue;
+                        }
+                        quality.rows_read += 1;
+                        reader.read_row(*row, cells, &mut builder, &mut quality.findings);
+                    }
+                }
+            }
+            Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
+        })?;
+        // A column counts as present only if every file has it.
+        columns = Some(match columns {
+            None => present,
+            Some(seen) => seen.intersection(&present).copied().collect(),
+        });
+    }
+    builder.flag_overlaps(&mut quality.findings);
+    quality.findings.sort_by(|a, b| (a.file, a.row, a.rule).cmp(&(b.file, b.row, b.rule)));
+    quality.rows_kept = builder.len();
     let frame = anyhow::Context::context(builder.finish(), "building the episode table")?;
     Ok((Episodes { frame, columns: columns.unwrap_or_default() }, quality))
 }
 
-/// Column positions of one file's header.
-struct Header {
-    index: BTreeMap<Field, usize>,
+/// Today's date from the system clock, for `future_start` when no extract date is configured.
+fn today() -> NaiveDate {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    EPOCH + chrono::Duration::days((seconds / 86_400) as i64)
 }
 
-fn read_header(file: &InputFile, record: &csv::StringRecord) -> Result<Header> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, name) in record.iter().enumerate() {
-        let key = name.trim().to_ascii_lowercase();
-        if key.is_empty() {
-            continue;
+/// A file's records after the header: parsed CSV records or workbook rows.
+enum Rows<'a> {
+    Csv(&'a [(usize, csv::StringRecord)]),
+    Workbook(&'a [(usize, Vec<String>)]),
+}
+
+/// Calls `f` with the header and the records of `content`. CSV records are
+/// parsed in full first, so a ragged row stops the run before any row counts.
+fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], Rows<'_>) -> Result<T>) -> Result<T> {
+    match content {
+        Content::Text { text, delimiter } => {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .delimiter(*delimiter)
+                .flexible(false)
+                .from_reader(text.as_bytes());
+            let mut records = reader.records();
+            let header: Vec<String> = match records.next() {
+                Some(Ok(record)) => record.iter().map(str::to_string).collect(),
+                Some(Err(e)) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
+                None => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
+            };
+            let mut parsed = Vec::new();
+            for (i, record) in records.enumerate() {
+                let row = i + 2;
+                let record = record.map_err(|e| match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => unusable(format!(
+                        "{}: row {row}: {len} fields where the header has {expected_len}; fix or remove this row",
+                        file.name
+                    )),
+                    _ => unusable(format!("{}: row {row}: cannot read the row: {e}", file.name)),
+                })?;
+                parsed.push((row, record));
+            }
+            f(&header, Rows::Csv(&parsed))
         }
-        if seen.insert(key.clone(), i).is_some() {
-            return Err(unusable(format!("{}: row 1: column `{}` appears twice in the header", file.name, name.trim())));
+        Content::Workbook { rows } => {
+            let Some(((_, header), records)) = rows.split_first() else {
+                return Err(unusable(format!("{}: the sheet is empty (no header row)", file.name)));
+            };
+            f(header, Rows::Workbook(records))
         }
     }
-    let mut index = BTreeMap::new();
-    for field in Field::ALL {
-        if let Some(&i) = seen.get(field.name()) {
-            index.insert(field, i);
-        }
-    }
-    let missing: Vec<&str> = Field::ALL.iter().filter(|f| f.required() && !index.contains_key(f)).map(|f| f.name()).collect();
-    if !missing.is_empty() {
-        return Err(unusable(format!(
-            "{}: row 1: required column{} {} missing from the header (found: {})",
-            file.name,
-            if missing.len() > 1 { "s" } else { "" },
-            missing.join(", "),
-            record.iter().map(str::trim).collect::<Vec<_>>().join(", ")
-        )));
-    }
-    Ok(Header { index })
 }
 
-fn detect_delimiter(text: &str) -> u8 {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b','))
-        .unwrap_or(b',')
-}
-
-fn read_file(file_index: usize, file: &InputFile, rules: &Rules, builder: &mut Builder, quality: &mut DataQuality) -> Result<BTreeSet<Field>> {
-    let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() + 1;
-        unusable(format!("{}: line {line}: the file is not UTF-8 text; save it as \"CSV UTF-8\"", file.name))
-    })?;
-    if text.trim().is_empty() {
-        return Err(unusable(format!("{}: the file is empty (no header row)", file.name)));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .delimiter(detect_delimiter(text))
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header_record = match records.next() {
-        Some(Ok(record)) => record,
-        Some(Err(e)) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
-        None => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
-    };
-    let header = read_header(file, &header_record)?;
-    let mut context = RowContext { file: file_index, header: &header, rules, has_end: header.index.contains_key(&Field::End) };
-    let mut record_number = 1;
-    for record in records {
-        record_number += 1;
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => unusable(format!(
-                "{}: row {record_number}: {len} fields where the header has {expected_len}; fix or remove this row",
-                file.name
-            )),
-            _ => unusable(format!("{}: row {record_number}: cannot read the row: {e}", file.name)),
-        })?;
-        quality.rows_read += 1;
-        context.read_row(record_number, &record, builder, &mut quality.findings);
-    }
-    Ok(header.index.keys().copied().collect())
-}
-
-struct RowContext<'a> {
+/// Reads one file's rows through its mapping.
+struct RowReader<'a> {
     file: usize,
-    header: &'a Header,
+    mapping: &'a Mapping,
+    ssd: &'a SsdLookups,
     rules: &'a Rules,
-    has_end: bool,
-}
-
-/// The cell of `field`, trimmed; `None` when blank (empty, NA, N/A, NULL) or absent.
-fn cell<'r>(header: &Header, record: &'r csv::StringRecord, field: Field) -> Option<&'r str> {
-    let value = record.get(*header.index.get(&field)?)?.trim();
-    if value.is_empty() || ["na", "n/a", "null"].iter().any(|b| value.eq_ignore_ascii_case(b)) {
-        None
-    } else {
-        Some(value)
-    }
+    today: NaiveDate,
 }
 
 /// Findings of one kept row, gathered per rule so each rule gives one finding.
@@ -404,17 +478,52 @@ impl RowFindings {
     }
 }
 
-impl RowContext<'_> {
-    fn read_row(&mut self, row: usize, record: &csv::StringRecord, builder: &mut Builder, findings: &mut Vec<Finding>) {
-        let h = self.header;
-        let get = |field: Field| cell(h, record, field);
+fn is_blank(value: &str) -> bool {
+    value.is_empty() || ["na", "n/a", "null"].iter().any(|b| value.eq_ignore_ascii_case(b))
+}
+
+impl RowReader<'_> {
+    /// The trimmed cell of `field` after value mapping; `None` when blank or absent.
+    fn cell<'r, C: Cells>(&'r self, cells: &'r C, row: usize, field: Field) -> Option<Cow<'r, str>> {
+        let raw: Cow<'r, str> = match self.mapping.fields.get(&field)? {
+            Source::Column(i) => Cow::Borrowed(cells.cell(*i)?.trim()),
+            Source::Constant(value) => Cow::Borrowed(value),
+            Source::EpisodeId { child, start } => {
+                let (child, start) = (cells.cell(*child)?.trim(), cells.cell(*start)?.trim());
+                if is_blank(child) || is_blank(start) {
+                    return None;
+                }
+                Cow::Owned(format!("{child}/{start}/{}:{row}", self.file + 1))
+            }
+            Source::Person(attribute) => {
+                let child = self.cell(cells, row, Field::ChildId)?;
+                Cow::Owned(self.ssd.person(&child, *attribute)?.to_string())
+            }
+            Source::LookedAfter => {
+                let child = self.cell(cells, row, Field::ChildId)?;
+                let start = self.cell(cells, row, Field::Start).and_then(|s| parse_timestamp(&s));
+                Cow::Borrowed(self.ssd.looked_after(&child, start))
+            }
+        };
+        if is_blank(&raw) {
+            return None;
+        }
+        match self.mapping.values.get(&field).and_then(|map| map.get(&raw.to_lowercase())) {
+            Some(mapped) => Some(Cow::Owned(mapped.clone())),
+            None => Some(raw),
+        }
+    }
+
+    fn read_row<C: Cells>(&mut self, row: usize, cells: &C, builder: &mut Builder, findings: &mut Vec<Finding>) {
+        let get = |field: Field| self.cell(cells, row, field);
+        let text = |field: Field| get(field).map(Cow::into_owned).unwrap_or_default();
         let exclude = |rule: Rule, fields: &[Field], findings: &mut Vec<Finding>| {
             findings.push(Finding {
                 file: self.file,
                 row,
                 column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
                 rule,
-                value: fields.iter().map(|f| get(*f).unwrap_or("")).collect::<Vec<_>>().join(";"),
+                value: fields.iter().map(|f| text(*f)).collect::<Vec<_>>().join(";"),
                 action: Action::Excluded,
             });
         };
@@ -425,20 +534,22 @@ impl RowContext<'_> {
         if !blank.is_empty() {
             return exclude(Rule::MissingRequired, &blank, findings);
         }
-        let Some(start) = get(Field::Start).and_then(parse_timestamp) else {
+        let Some(start) = get(Field::Start).and_then(|s| parse_timestamp(&s)) else {
             return exclude(Rule::UnparseableDate, &[Field::Start], findings);
         };
-        let episode_id = get(Field::EpisodeId).unwrap_or_default();
-        if !builder.episode_ids.insert(episode_id.to_string()) {
+        if !builder.episode_ids.insert(text(Field::EpisodeId)) {
             return exclude(Rule::DuplicateEpisodeId, &[Field::EpisodeId], findings);
+        }
+        if start.date() > self.today {
+            return exclude(Rule::FutureStart, &[Field::Start], findings);
         }
         let mut kept = RowFindings::default();
         let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
             let value = get(field)?;
-            match parse_yes_no(value) {
+            match parse_yes_no(&value) {
                 Some(b) => Some(b),
                 None => {
-                    kept.add(Rule::UnknownValue, field, value, Action::FieldIgnored);
+                    kept.add(Rule::UnknownValue, field, &value, Action::FieldIgnored);
                     None
                 }
             }
@@ -448,12 +559,12 @@ impl RowContext<'_> {
             return exclude(Rule::OtherLaExcluded, &[Field::OtherLa], findings);
         }
         let episode_type = get(Field::EpisodeType);
-        let absent = match episode_type.map(|v| v.to_ascii_lowercase()) {
+        let absent = match episode_type.as_deref().map(str::to_ascii_lowercase) {
             None => false,
             Some(v) if v == "missing" || v == "m" => false,
             Some(v) if v == "absent" || v == "a" || v == "away" => true,
             Some(_) => {
-                kept.add(Rule::UnknownValue, Field::EpisodeType, episode_type.unwrap_or(""), Action::FieldIgnored);
+                kept.add(Rule::UnknownValue, Field::EpisodeType, episode_type.as_deref().unwrap_or(""), Action::FieldIgnored);
                 false
             }
         };
@@ -469,36 +580,36 @@ impl RowContext<'_> {
         let rhi_offered = flag(Field::RhiOffered, &mut kept);
         let date = |field: Field, kept: &mut RowFindings| -> Option<NaiveDateTime> {
             let value = get(field)?;
-            let parsed = parse_timestamp(value);
+            let parsed = parse_timestamp(&value);
             if parsed.is_none() {
-                kept.add(Rule::UnparseableDate, field, value, Action::FieldIgnored);
+                kept.add(Rule::UnparseableDate, field, &value, Action::FieldIgnored);
             }
             parsed
         };
         let date_of_birth = date(Field::DateOfBirth, &mut kept).map(|t| t.date());
         let mut end = date(Field::End, &mut kept);
         let rhi_completed = date(Field::RhiCompleted, &mut kept);
-        let open = self.has_end && get(Field::End).is_none();
+        let open = self.mapping.has(Field::End) && get(Field::End).is_none();
 
         if let Some(e) = end {
             if e < start {
-                kept.add(Rule::EndBeforeStart, Field::End, get(Field::End).unwrap_or(""), Action::FieldIgnored);
+                kept.add(Rule::EndBeforeStart, Field::End, &text(Field::End), Action::FieldIgnored);
                 end = None;
             }
         }
         if let (Some(done), Some(e)) = (rhi_completed, end) {
             if done < e {
-                kept.add(Rule::RhiBeforeEnd, Field::RhiCompleted, get(Field::RhiCompleted).unwrap_or(""), Action::Kept);
+                kept.add(Rule::RhiBeforeEnd, Field::RhiCompleted, &text(Field::RhiCompleted), Action::Kept);
             }
         }
         if rhi_completed.is_some() && rhi_offered == Some(false) {
-            kept.add(Rule::RhiCompletedNotOffered, Field::RhiCompleted, get(Field::RhiCompleted).unwrap_or(""), Action::Kept);
+            kept.add(Rule::RhiCompletedNotOffered, Field::RhiCompleted, &text(Field::RhiCompleted), Action::Kept);
         }
         let date_of_birth = date_of_birth.filter(|dob| {
             let age = age_in_years(*dob, start.date());
             let in_range = (0..25).contains(&age);
             if !in_range {
-                kept.add(Rule::AgeOutOfRange, Field::DateOfBirth, get(Field::DateOfBirth).unwrap_or(""), Action::FieldIgnored);
+                kept.add(Rule::AgeOutOfRange, Field::DateOfBirth, &text(Field::DateOfBirth), Action::FieldIgnored);
             }
             in_range
         });
@@ -507,7 +618,7 @@ impl RowContext<'_> {
             let lower = value.to_ascii_lowercase().replace([' ', '-'], "_");
             let found = allowed.iter().find(|(k, _)| *k == lower).map(|(_, v)| *v);
             if found.is_none() {
-                kept.add(Rule::UnknownValue, field, value, Action::FieldIgnored);
+                kept.add(Rule::UnknownValue, field, &value, Action::FieldIgnored);
             }
             found
         };
@@ -519,14 +630,15 @@ impl RowContext<'_> {
         );
         if let Some(e) = end {
             if (e - start).num_minutes() > 365 * 24 * 60 {
-                kept.add(Rule::LongEpisode, Field::End, get(Field::End).unwrap_or(""), Action::Kept);
+                kept.add(Rule::LongEpisode, Field::End, &text(Field::End), Action::Kept);
             }
         }
         if open {
             kept.add(Rule::OpenEpisode, Field::End, "", Action::Kept);
         }
         // An absence excluded by the rules has its one finding already.
-        if !(absent && !self.rules.include_absent) {
+        let counted = !(absent && !self.rules.include_absent);
+        if counted {
             for (rule, (columns, values, action)) in kept.by_rule {
                 findings.push(Finding { file: self.file, row, column: columns.join(";"), rule, value: values.join(";"), action });
             }
@@ -537,7 +649,8 @@ impl RowContext<'_> {
             Some(v) if v == "f" || v == "female" || v == "2" => "female",
             _ => "other_unknown",
         };
-        builder.child_id.push(get(Field::ChildId).unwrap_or_default().to_string());
+        builder.origin.push((self.file as u32, row as u32, counted));
+        builder.child_id.push(text(Field::ChildId));
         builder.looked_after.push(looked_after);
         builder.absent.push(absent);
         builder.start.push(millis(start));
@@ -546,10 +659,10 @@ impl RowContext<'_> {
         builder.date_of_birth.push(date_of_birth.map(days_since_epoch));
         builder.age.push(date_of_birth.map(|dob| age_in_years(dob, start.date())));
         builder.sex.push(sex);
-        builder.ethnicity_group.push(ethnicity_group(get(Field::Ethnicity)));
+        builder.ethnicity_group.push(ethnicity_group(get(Field::Ethnicity).as_deref()));
         builder.placement_area.push(placement_area);
         builder.uasc.push(uasc);
-        builder.reason.push(get(Field::Reason).map(normalise_reasons).filter(|r| !r.is_empty()));
+        builder.reason.push(get(Field::Reason).map(|r| normalise_reasons(&r)).filter(|r| !r.is_empty()));
         builder.cse_risk.push(cse);
         builder.cce_risk.push(cce);
         builder.rhi_offered.push(rhi_offered);
@@ -562,6 +675,8 @@ impl RowContext<'_> {
 #[derive(Default)]
 struct Builder {
     episode_ids: HashSet<String>,
+    /// (file, row, counted) of each kept row, for findings made after all rows are read.
+    origin: Vec<(u32, u32, bool)>,
     child_id: Vec<String>,
     looked_after: Vec<Option<bool>>,
     absent: Vec<bool>,
@@ -587,11 +702,30 @@ impl Builder {
         self.child_id.len()
     }
 
-    fn counted(&self, rules: &Rules) -> usize {
-        if rules.include_absent {
-            self.len()
-        } else {
-            self.absent.iter().filter(|a| !**a).count()
+    /// `overlapping_episodes`: among a child's kept episodes by start, one that
+    /// starts before the latest end of the earlier ones (an earlier open
+    /// episode is still running; an unknown end is not).
+    fn flag_overlaps(&self, findings: &mut Vec<Finding>) {
+        let mut order: Vec<usize> = (0..self.len()).filter(|i| self.origin[*i].2).collect();
+        order.sort_by(|a, b| (&self.child_id[*a], self.start[*a], *a).cmp(&(&self.child_id[*b], self.start[*b], *b)));
+        let mut latest_end: Option<i64> = None;
+        for (position, &i) in order.iter().enumerate() {
+            let first_of_child = position == 0 || self.child_id[order[position - 1]] != self.child_id[i];
+            if first_of_child {
+                latest_end = None;
+            } else if latest_end.is_some_and(|end| self.start[i] < end) {
+                let (file, row, _) = self.origin[i];
+                findings.push(Finding {
+                    file: file as usize,
+                    row: row as usize,
+                    column: "start".into(),
+                    rule: Rule::OverlappingEpisodes,
+                    value: format_millis(self.start[i]),
+                    action: Action::Kept,
+                });
+            }
+            let this_end = if self.open[i] { Some(i64::MAX) } else { self.end[i] };
+            latest_end = latest_end.max(this_end);
         }
     }
 
@@ -630,6 +764,10 @@ const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch
 
 fn millis(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp_millis()
+}
+
+fn format_millis(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
 }
 
 fn days_since_epoch(d: NaiveDate) -> i32 {
@@ -813,7 +951,7 @@ mod tests {
     }
 
     fn read_text(text: &str, rules: &Rules) -> Result<(Episodes, DataQuality)> {
-        read(&[InputFile { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }], rules)
+        read(&[InputFile { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }], &IngestContext::new(rules))
     }
 
     #[test]
