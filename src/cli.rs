@@ -25,6 +25,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Compute the metrics and write the export of METRICS.md.
     Metrics(MetricsArgs),
+    /// Check input files: print what would be left out or doubted, by rule, and list every finding.
+    Validate(ValidateArgs),
     /// Write a starter configuration, commentary file and editable templates into DIR.
     Init {
         /// Folder to create (it may exist but must not already hold the files).
@@ -91,6 +93,16 @@ pub struct MetricsArgs {
     /// File to write (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write every finding (file, row, column, rule, value, action) to this CSV.
+    /// It can hold identifiers: it is for the data team, never for a report.
+    #[arg(long, value_name = "FILE.csv")]
+    pub findings: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

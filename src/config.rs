@@ -293,6 +293,13 @@ pub struct Config {
     pub output: PathBuf,
 }
 
+impl Config {
+    /// What the ingest stage needs.
+    pub fn ingest_context(&self) -> crate::ingest::IngestContext {
+        crate::ingest::IngestContext { rules: self.rules.clone(), layout: self.layout, options: self.input.clone() }
+    }
+}
+
 pub const EXAMPLE_AUTHORITY: &str = "Northmoor Borough Council (fictional example)";
 
 impl Config {

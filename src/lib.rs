@@ -42,8 +42,7 @@ pub struct BuildOutput {
 pub fn load_and_compute(config: &Config) -> Result<(Episodes, DataQuality, Metrics, Vec<(&'static str, Duration)>)> {
     let mut timings = Vec::new();
     let started = Instant::now();
-    let context = ingest::IngestContext { rules: config.rules.clone(), layout: config.layout, options: config.input.clone() };
-    let (episodes, quality) = ingest::load(&config.inputs, &context)?;
+    let (episodes, quality) = ingest::load(&config.inputs, &config.ingest_context())?;
     timings.push(("ingest", started.elapsed()));
     let started = Instant::now();
     let context = MetricsContext {

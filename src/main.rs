@@ -10,10 +10,10 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use cli::{BuildArgs, Cli, Command, ExportFormat, MetricsArgs, SynthArgs};
+use cli::{BuildArgs, Cli, Command, ExportFormat, MetricsArgs, SynthArgs, ValidateArgs};
 use missing_report::config::Config;
 use missing_report::ingest::UnusableInput;
-use missing_report::{assets, output, synth};
+use missing_report::{assets, ingest, output, synth};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
         Command::Build(args) => build(&args),
         Command::Metrics(args) => metrics(&args),
+        Command::Validate(args) => validate(&args),
         Command::Init { dir } => init(&dir),
         Command::Synth(args) => synthesise(&args),
     };
@@ -88,6 +89,24 @@ fn metrics(args: &MetricsArgs) -> Result<()> {
             eprintln!("wrote {} ({} rows)", path.display(), metrics.rows.len());
         }
         None => std::io::stdout().lock().write_all(&bytes).context("writing to standard output")?,
+    }
+    Ok(())
+}
+
+fn validate(args: &ValidateArgs) -> Result<()> {
+    let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
+    let files = config.inputs.iter().map(ingest::InputFile::load).collect::<Result<Vec<_>>>()?;
+    let (episodes, quality) = ingest::read(&files, &config.ingest_context())?;
+    print!("{quality}");
+    let counted = episodes.counted(&config.rules);
+    println!("{counted} episodes would be counted");
+    if let Some(path) = &args.findings {
+        output::write_atomically(path, &quality.findings_csv()?)?;
+        println!("wrote {} ({} findings)", path.display(), quality.findings.len());
+    }
+    if counted == 0 {
+        let names = files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ");
+        return Err(UnusableInput(format!("no episode left to count in {names}: see the findings by rule above")).into());
     }
     Ok(())
 }

@@ -314,3 +314,146 @@ fn jsonl_export_matches_the_csv_row_for_row() {
         assert_eq!(value, fields[6]);
     }
 }
+
+/// Findings of `validate` on one file: (row, rule, column, action).
+fn findings(file: &Path, config: Option<&Path>) -> (Output, Vec<(usize, String, String, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let findings = dir.path().join("findings.csv");
+    let mut command = binary();
+    command.args(["validate", "-i"]).arg(file).arg("--findings").arg(&findings);
+    if let Some(config) = config {
+        command.arg("-c").arg(config);
+    }
+    let output = run(&mut command);
+    let rows = if findings.exists() {
+        let mut reader = csv::Reader::from_path(&findings).unwrap();
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["file", "row", "column", "rule", "value", "action"]);
+        reader.records().map(|r| r.unwrap()).map(|r| (r[1].parse().unwrap(), r[3].to_string(), r[2].to_string(), r[5].to_string())).collect()
+    } else {
+        Vec::new()
+    };
+    (output, rows)
+}
+
+#[test]
+fn every_data_quality_rule_finds_the_rows_worked_out_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract_date = dir.path().join("extract.yaml");
+    std::fs::write(&extract_date, "rules:\n  extract_date: 2023-06-30\n").unwrap();
+    // (rule, expected (row, column, action) of its findings); row 1 is the header.
+    let cases: [(&str, &[(usize, &str, &str)]); 14] = [
+        ("missing_required", &[(3, "child_id", "excluded"), (4, "start", "excluded"), (5, "looked_after", "excluded")]),
+        ("unparseable_date", &[(2, "start", "excluded"), (3, "end;rhi_completed", "field_ignored"), (4, "date_of_birth", "field_ignored")]),
+        ("duplicate_episode_id", &[(4, "episode_id", "excluded"), (5, "episode_id", "excluded"), (6, "episode_id", "excluded")]),
+        ("future_start", &[(3, "start", "excluded"), (4, "start", "excluded")]),
+        ("end_before_start", &[(2, "end", "field_ignored"), (3, "end", "field_ignored")]),
+        ("rhi_before_end", &[(2, "rhi_completed", "kept")]),
+        ("rhi_completed_not_offered", &[(2, "rhi_completed", "kept")]),
+        ("age_out_of_range", &[(2, "date_of_birth", "field_ignored"), (3, "date_of_birth", "field_ignored")]),
+        ("unknown_value", &[(2, "looked_after", "field_ignored"), (3, "placement_area;rhi_outcome", "field_ignored"), (4, "cse_risk", "field_ignored")]),
+        ("overlapping_episodes", &[(3, "start", "kept"), (4, "start", "kept"), (7, "start", "kept")]),
+        ("long_episode", &[(2, "end", "kept")]),
+        ("open_episode", &[(2, "end", "kept"), (3, "end", "kept")]),
+        ("other_la_excluded", &[(2, "other_la", "excluded"), (3, "other_la", "excluded")]),
+        ("absence_excluded", &[(2, "episode_type", "excluded"), (3, "episode_type", "excluded")]),
+    ];
+    for (rule, expected) in cases {
+        let config = (rule == "future_start").then_some(extract_date.as_path());
+        let (output, all) = findings(&fixture(&format!("rules/{rule}.csv")), config);
+        assert_ok(&output);
+        let found: Vec<(usize, &str, &str)> =
+            all.iter().filter(|(_, r, _, _)| r == rule).map(|(row, _, column, action)| (*row, column.as_str(), action.as_str())).collect();
+        assert_eq!(found, expected, "{rule}");
+        // The summary names the rule with its count.
+        let summary = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(summary.lines().any(|l| l.contains(rule) && l.contains(&expected.len().to_string())), "{rule}: {summary}");
+    }
+}
+
+#[test]
+fn an_excluded_row_gets_no_other_finding_and_findings_are_in_row_and_rule_order() {
+    let (_, all) = findings(&fixture("rules/unparseable_date.csv"), None);
+    // Row 2 (bad start) is excluded: its end and interview are not judged.
+    assert_eq!(all.iter().filter(|f| f.0 == 2).count(), 1);
+    let mut sorted = all.clone();
+    sorted.sort_by_key(|f| f.0);
+    assert_eq!(sorted, all);
+}
+
+/// Runs `validate` on a file: Ok(episodes counted) or Err((exit code, stderr)).
+fn validate_file(path: &Path) -> Result<usize, (i32, String)> {
+    let output = run(binary().args(["validate", "-i"]).arg(path));
+    let code = output.status.code().unwrap_or(-1);
+    if code != 0 {
+        assert!(code == 1 || code == 2, "{}: exit {code}", path.display());
+        return Err((code, stderr(&output)));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let line = stdout.lines().find(|l| l.ends_with("episodes would be counted")).expect("a count line");
+    Ok(line.split_whitespace().next().unwrap().parse().unwrap())
+}
+
+#[test]
+fn malformed_inputs_read_correctly_or_fail_with_a_message_never_a_panic() {
+    // (file, Ok(episodes) or Err(message fragment)); every failure must exit 2.
+    let cases: [(&str, Result<usize, &str>); 25] = [
+        ("empty.csv", Err("the file is empty")),
+        ("header_only.csv", Err("no episode left to count")),
+        ("random_bytes.csv", Err("does not look like a CSV text file")),
+        ("missing_required_column.csv", Err("row 1: required column start missing")),
+        ("semicolons.csv", Ok(3)),
+        ("bom.csv", Ok(2)),
+        ("windows1252.csv", Ok(2)),
+        ("crlf.csv", Ok(2)),
+        ("ragged_row.csv", Err("row 3: 4 fields where the header has 7")),
+        ("duplicate_header.csv", Err("column `Start` appears twice")),
+        ("quoted_newlines.csv", Ok(2)),
+        ("all_rows_invalid.csv", Err("no episode left to count")),
+        ("extreme_dates.csv", Ok(1)),
+        ("xlsx_renamed.csv", Err("this looks like an XLSX workbook")),
+        ("old_xls_renamed.csv", Err("old Excel .xls workbook")),
+        ("uk_and_iso_dates.csv", Ok(4)),
+        ("yes_no_variants.csv", Ok(5)),
+        ("tabs.csv", Ok(1)),
+        ("nul_bytes.csv", Ok(2)),
+        ("blank_lines.csv", Ok(2)),
+        ("na_values.csv", Ok(2)),
+        ("header_spaces_and_case.csv", Ok(1)),
+        ("only_absences.csv", Err("no episode left to count")),
+        ("unterminated_quote.csv", Err("row 2: 6 fields")),
+        ("no_header_just_data.csv", Err("required columns episode_id, child_id, looked_after, start missing")),
+    ];
+    for (name, expected) in cases {
+        let path = fixture(&format!("malformed/{name}"));
+        match (validate_file(&path), expected) {
+            (Ok(n), Ok(want)) => assert_eq!(n, want, "{name}"),
+            (Err((code, message)), Err(fragment)) => {
+                assert_eq!(code, 2, "{name}: {message}");
+                assert!(message.contains(fragment), "{name}: {message}");
+                assert!(message.contains(name), "{name}: the message names the file: {message}");
+            }
+            (got, want) => panic!("{name}: expected {want:?}, got {got:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_one_megabyte_field_and_five_hundred_extra_columns_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big_field.csv");
+    let field = "x".repeat(1 << 20);
+    std::fs::write(&big, format!("episode_id,child_id,looked_after,start,reason\ne1,c1,Y,2023-05-01,\"{field}\"\ne2,c2,N,2023-05-02,cse\n")).unwrap();
+    assert_eq!(validate_file(&big), Ok(2));
+    let wide = dir.path().join("wide.csv");
+    let extra: Vec<String> = (0..500).map(|i| format!("extra_{i}")).collect();
+    let values = vec!["v"; 500].join(",");
+    std::fs::write(&wide, format!("episode_id,child_id,looked_after,start,{}\ne1,c1,Y,2023-05-01,{values}\n", extra.join(","))).unwrap();
+    assert_eq!(validate_file(&wide), Ok(1));
+}
+
+#[test]
+fn windows_1252_text_is_transcoded_and_the_summary_says_so() {
+    let output = run(binary().args(["validate", "-i"]).arg(fixture("malformed/windows1252.csv")));
+    assert_ok(&output);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("read as Windows-1252"));
+}

@@ -238,6 +238,17 @@ impl DataQuality {
         counts.into_iter().map(|((rule, action), n)| (rule, action, n)).collect()
     }
 
+    /// The findings CSV of INPUT.md: `file,row,column,rule,value,action`.
+    pub fn findings_csv(&self) -> Result<Vec<u8>> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["file", "row", "column", "rule", "value", "action"])?;
+        for f in &self.findings {
+            let file = self.files.get(f.file).map(String::as_str).unwrap_or("");
+            writer.write_record([file, &f.row.to_string(), &f.column, f.rule.id(), &f.value, f.action.id()])?;
+        }
+        writer.into_inner().map_err(|e| anyhow::anyhow!("writing findings: {e}"))
+    }
+
     pub fn excluded(&self) -> usize {
         self.findings.iter().filter(|f| f.action == Action::Excluded && f.rule != Rule::AbsenceExcluded).count()
     }
@@ -249,8 +260,14 @@ impl fmt::Display for DataQuality {
         for note in &self.notes {
             writeln!(f, "  note: {note}")?;
         }
+        let mut by_rule: BTreeMap<Rule, Vec<(Action, usize)>> = BTreeMap::new();
         for (rule, action, count) in self.counts() {
-            writeln!(f, "  {:<28} {:>7}  {}", rule.id(), count, action.id())?;
+            by_rule.entry(rule).or_default().push((action, count));
+        }
+        for (rule, actions) in by_rule {
+            let total: usize = actions.iter().map(|(_, n)| n).sum();
+            let what = actions.iter().map(|(a, n)| format!("{n} {}", a.id())).collect::<Vec<_>>().join(", ");
+            writeln!(f, "  {:<28} {:>7}  ({what}) {}", rule.id(), total, rule.description())?;
         }
         Ok(())
     }
