@@ -500,10 +500,10 @@ fn an_xlsx_workbook_gives_the_same_export_as_the_csv_of_its_rows() {
 
 #[test]
 fn workbook_findings_name_the_spreadsheet_row() {
-    // The header sits in row 3 under a title; E8 (no return recorded) is row 10 of the sheet, row 9 of the CSV.
+    // The header sits in row 3 under a title and a blank row; E8 (no return recorded) is row 11 of the sheet, row 9 of the CSV.
     let (_, xlsx) = findings(&fixture("layouts/canonical.xlsx"), None);
     let (_, csv) = findings(&fixture("layouts/canonical.csv"), None);
     let open_row = |all: &[(usize, String, String, String)]| all.iter().find(|f| f.1 == "open_episode").map(|f| f.0);
-    assert_eq!(open_row(&xlsx), Some(10));
+    assert_eq!(open_row(&xlsx), Some(11));
     assert_eq!(open_row(&csv), Some(9));
 }
