@@ -122,6 +122,8 @@ pub struct TableRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct QualitySummary {
     pub files: Vec<String>,
+    /// How files were read (e.g. transcoded), and the extract date in force.
+    pub notes: Vec<String>,
     pub rows_read: String,
     pub rows_counted: String,
     pub absences: String,
@@ -277,6 +279,7 @@ impl ReportData {
 
         let data_quality = QualitySummary {
             files: quality.files.clone(),
+            notes: quality_notes(config, quality),
             rows_read: thousands(quality.rows_read as u64),
             rows_counted: whole_span_count(metrics),
             absences: thousands(quality.findings.iter().filter(|f| f.rule == crate::ingest::Rule::AbsenceExcluded).count() as u64),
@@ -382,6 +385,18 @@ fn profile(metrics: &Metrics, window: Window) -> Vec<BreakdownTable> {
         tables.push(BreakdownTable { dimension: dimension.id(), cohort: cohort.id(), title: title.into(), rows, note: note.map(str::to_string) });
     }
     tables
+}
+
+fn quality_notes(config: &Config, quality: &DataQuality) -> Vec<String> {
+    let mut notes = quality.notes.clone();
+    notes.push(match config.rules.extract_date {
+        Some(date) => format!(
+            "Extract date {}: episodes starting after it are left out as future starts.",
+            date.format("%-d %B %Y")
+        ),
+        None => "Episodes starting after the day the report was built are left out as future starts (no extract date was configured).".into(),
+    });
+    notes
 }
 
 /// Episodes counted over the whole data (sum of every month).
