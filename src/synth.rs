@@ -350,6 +350,11 @@ fn episode(rng: &mut Rng, child_index: usize, child: &Child, start: NaiveDateTim
                         }
                         if done > extract {
                             (Some(true), "pending", None)
+                        } else if delay_hours > 360 {
+                            // Accepted but never held (the child did not
+                            // attend): about 4% of acceptances. Taken from the
+                            // delay already drawn so the sequence is unchanged.
+                            (Some(true), "accepted", None)
                         } else {
                             (Some(true), "accepted", Some(done))
                         }
