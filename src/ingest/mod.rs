@@ -9,7 +9,7 @@ mod layout;
 mod source;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 use anyhow::{Context, Result};
@@ -273,7 +273,9 @@ impl fmt::Display for DataQuality {
     }
 }
 
-/// The episodes, one row each: `child_id`, `looked_after`, `absent`, `start`,
+/// The episodes, one row each: `child` (a number standing for the child,
+/// given in order of first appearance: the identifier itself never enters
+/// the frame), `looked_after`, `absent`, `start`,
 /// `end` (unknown or open: null), `open`, `date_of_birth`, `age` (at start),
 /// `sex` (male/female/other_unknown), `ethnicity_group`, `placement_area`, `uasc`,
 /// `reason` (normalised labels joined by `;`), `cse_risk`, `cce_risk`,
@@ -667,7 +669,9 @@ impl RowReader<'_> {
             _ => "other_unknown",
         };
         builder.origin.push((self.file as u32, row as u32, counted));
-        builder.child_id.push(text(Field::ChildId));
+        let next_key = builder.child_keys.len() as u32;
+        let child = *builder.child_keys.entry(text(Field::ChildId)).or_insert(next_key);
+        builder.child.push(child);
         builder.looked_after.push(looked_after);
         builder.absent.push(absent);
         builder.start.push(millis(start));
@@ -694,7 +698,9 @@ struct Builder {
     episode_ids: HashSet<String>,
     /// (file, row, counted) of each kept row, for findings made after all rows are read.
     origin: Vec<(u32, u32, bool)>,
-    child_id: Vec<String>,
+    /// Child identifier → the number that stands for it in `child`.
+    child_keys: HashMap<String, u32>,
+    child: Vec<u32>,
     looked_after: Vec<Option<bool>>,
     absent: Vec<bool>,
     start: Vec<i64>,
@@ -716,7 +722,7 @@ struct Builder {
 
 impl Builder {
     fn len(&self) -> usize {
-        self.child_id.len()
+        self.child.len()
     }
 
     /// `overlapping_episodes`: among a child's kept episodes by start, one that
@@ -724,10 +730,10 @@ impl Builder {
     /// episode is still running; an unknown end is not).
     fn flag_overlaps(&self, findings: &mut Vec<Finding>) {
         let mut order: Vec<usize> = (0..self.len()).filter(|i| self.origin[*i].2).collect();
-        order.sort_by(|a, b| (&self.child_id[*a], self.start[*a], *a).cmp(&(&self.child_id[*b], self.start[*b], *b)));
+        order.sort_unstable_by_key(|i| (self.child[*i], self.start[*i], *i));
         let mut latest_end: Option<i64> = None;
         for (position, &i) in order.iter().enumerate() {
-            let first_of_child = position == 0 || self.child_id[order[position - 1]] != self.child_id[i];
+            let first_of_child = position == 0 || self.child[order[position - 1]] != self.child[i];
             if first_of_child {
                 latest_end = None;
             } else if latest_end.is_some_and(|end| self.start[i] < end) {
@@ -754,7 +760,7 @@ impl Builder {
                 .into_column()
         };
         let columns = vec![
-            Column::new("child_id".into(), self.child_id),
+            Column::new("child".into(), self.child),
             Column::new("looked_after".into(), self.looked_after),
             Column::new("absent".into(), self.absent),
             datetime("start", self.start.into_iter().map(Some).collect()),

@@ -1,11 +1,15 @@
 //! The polars queries behind `metrics::compute`.
 //!
-//! Episodes get 0/1 flags and category labels, are stacked once per cohort,
-//! and reduced to one row per (cohort, [dimension, category,] child, month).
-//! A small table maps each month to every window containing it; joining it and
-//! grouping per child, then per window, gives sums and children counted once
-//! over the whole window. The repeat trigger compares each counted episode's
-//! start with the start `n - 1` episodes earlier for the same child.
+//! Episodes get 0/1 flags and category labels and are stacked once per
+//! cohort; no row is ever repeated per window. Additive counts are summed per
+//! month (a window adds up its months). Children are counted once per window
+//! through their first appearance in it: for each (cohort, key, child) the
+//! rows in start order carry the month of the previous row, and grouping by
+//! (month, previous month) leaves a small table that answers every window.
+//! Episodes per child (top-N share, children by number of episodes) come
+//! from one pass over each child's monthly counts. The repeat trigger compares
+//! each counted episode's start with the start `n - 1` episodes earlier for
+//! the same child.
 
 use std::collections::BTreeMap;
 
@@ -18,9 +22,11 @@ use crate::config::Rules;
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
 
-/// Flag columns summed per child and window.
-const FLAGS: [&str; 11] =
-    ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within", "repeat", "repeat30"];
+/// Flag columns that add up: a window's value is the sum of its months'.
+const SUMMED: [&str; 9] = ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within"];
+
+/// Flags counted as distinct children: those with at least one such episode.
+const DISTINCT_FLAGS: [&str; 5] = ["ep", "offered", "completed", "repeat", "repeat30"];
 
 pub fn month_expr(column: &str) -> Expr {
     col(column).dt().year().cast(DataType::Int32) * lit(12) + col(column).dt().month().cast(DataType::Int32) - lit(1)
@@ -85,7 +91,7 @@ fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> L
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
     let offered = col("rhi_offered").eq(lit(true)).fill_null(lit(false));
     let mut columns = vec![
-        col("child_id"),
+        col("child"),
         col("looked_after"),
         col("start").cast(DataType::Int64).alias("start_ms"),
         month_expr("start").alias("month"),
@@ -118,18 +124,27 @@ fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> L
     // episode completes a run when the episode `n - 1` places earlier started
     // no more than `days` before it.
     let run = |episodes: u32, days: u32| -> Expr {
-        let earlier = col("start_ms").shift(lit(episodes as i64 - 1)).over([col("child_id")]).expect("a valid window expression");
+        let earlier = col("start_ms").shift(lit(episodes as i64 - 1)).over([col("child")]).expect("a valid window expression");
         as_count((col("start_ms") - earlier).lt_eq(lit(days as i64 * DAY_MS)))
     };
     let counted_rows = rows
         .clone()
         .filter(col("counted"))
-        .sort_by_exprs([col("child_id"), col("start_ms")], SortMultipleOptions::default())
+        .sort_by_exprs([col("child"), col("start_ms")], SortMultipleOptions::default())
         .with_columns([run(rules.repeat.episodes, rules.repeat.days).alias("repeat"), run(3, 30).alias("repeat30")]);
     let other_rows = rows
         .filter(col("counted").not())
         .with_columns([lit(0u32).cast(DataType::UInt32).alias("repeat"), lit(0u32).cast(DataType::UInt32).alias("repeat30")]);
     concat([counted_rows, other_rows], UnionArgs::default()).expect("frames of one schema")
+}
+
+/// The position of `cohort` in `Cohort::ALL`: the `cohort` column's value.
+fn cohort_index(cohort: Cohort) -> u32 {
+    Cohort::ALL.iter().position(|c| *c == cohort).unwrap_or(0) as u32
+}
+
+fn sums(names: &[&str]) -> Vec<Expr> {
+    names.iter().map(|n| col(*n).sum().alias(*n)).collect()
 }
 
 /// The rows once per cohort they belong to, with a `cohort` column.
@@ -139,35 +154,13 @@ fn by_cohort(rows: LazyFrame) -> LazyFrame {
             None => rows.clone(),
             Some(value) => rows.clone().filter(col("looked_after").eq(lit(value)).fill_null(lit(false))),
         };
-        lf.with_column(lit(cohort.id()).alias("cohort"))
+        lf.with_column(lit(cohort_index(cohort)).cast(DataType::UInt32).alias("cohort"))
     };
     concat(
         [cohort(Cohort::All, None), cohort(Cohort::LookedAfter, Some(true)), cohort(Cohort::NotLookedAfter, Some(false))],
         UnionArgs::default(),
     )
     .expect("frames of one schema")
-}
-
-/// month → window index, one row per (month, window containing it).
-fn membership(windows: &[Window]) -> Result<LazyFrame> {
-    let mut months = Vec::new();
-    let mut ids = Vec::new();
-    for (id, window) in windows.iter().enumerate() {
-        for month in window.months() {
-            months.push(month.0);
-            ids.push(id as u32);
-        }
-    }
-    let frame = DataFrame::new(months.len(), vec![Column::new("month".into(), months), Column::new("window".into(), ids)])?;
-    Ok(frame.lazy())
-}
-
-fn sums(names: &[&str]) -> Vec<Expr> {
-    names.iter().map(|n| col(*n).sum().alias(*n)).collect()
-}
-
-fn any_count(condition: Expr) -> Expr {
-    condition.cast(DataType::UInt32).sum()
 }
 
 /// One breakdown cell: episodes and distinct children.
@@ -183,127 +176,236 @@ pub struct Computed {
     pub cells: BTreeMap<(Cohort, Window, Dimension, String), Cell>,
 }
 
+/// A group of a child's rows for one key that start in `month`, and the month
+/// of the same child's row before them for that key (`None`: its first).
+/// Rows whose previous row is in the same month add episodes but no child.
+#[derive(Debug, Clone, Copy)]
+struct Appearance {
+    month: i32,
+    previous: Option<i32>,
+    rows: u64,
+    episodes: u64,
+}
+
+/// Episodes and distinct children of one key over `window`: a child counts
+/// once, through its first month in the window, which is the month whose
+/// previous appearance lies before the window (or that has none).
+fn cell_over(appearances: &[Appearance], window: Window) -> Cell {
+    let (first, last) = (window.first.0, window.last.0);
+    let mut cell = Cell::default();
+    for a in appearances.iter().filter(|a| a.month >= first && a.month <= last) {
+        cell.episodes += a.episodes;
+        if a.previous.is_none_or(|p| p < first) {
+            cell.children += a.rows;
+        }
+    }
+    cell
+}
+
+/// For rows in (child, start) order within each cohort: one row per
+/// (cohort, key, month, previous month of the same child and key) with the
+/// number of rows and their episodes. `key` may be a literal.
+fn appearances(rows: LazyFrame, key: Expr) -> Result<DataFrame> {
+    let previous = col("month").shift(lit(1)).over([col("cohort"), col("key"), col("child")])?;
+    let frame = rows
+        .with_column(key.alias("key"))
+        .with_column(previous.alias("previous"))
+        .group_by([col("cohort"), col("key"), col("month"), col("previous")])
+        .agg([len().alias("rows"), col("ep").sum().alias("ep")])
+        .collect();
+    Ok(Context::context(frame, "counting children once per period")?)
+}
+
+/// (cohort index, key) → appearances, from a frame made by `appearances`.
+fn read_appearances(frame: &DataFrame) -> Result<BTreeMap<(usize, String), Vec<Appearance>>> {
+    let cohort = frame.column("cohort")?.u32()?.clone();
+    let key = frame.column("key")?.cast(&DataType::String)?;
+    let key = key.str()?;
+    let month = frame.column("month")?.i32()?.clone();
+    let previous = frame.column("previous")?.i32()?.clone();
+    let (rows, episodes) = (numbers(frame, "rows")?, numbers(frame, "ep")?);
+    let mut out: BTreeMap<(usize, String), Vec<Appearance>> = BTreeMap::new();
+    for i in 0..frame.height() {
+        let (Some(c), Some(k), Some(m)) = (cohort.get(i), key.get(i), month.get(i)) else { continue };
+        let previous = previous.get(i);
+        // Later rows of a child in a month it already appeared in add no child.
+        let rows = if previous == Some(m) { 0 } else { rows[i] };
+        out.entry((c as usize, k.to_string())).or_default().push(Appearance { month: m, previous, rows, episodes: episodes[i] });
+    }
+    Ok(out)
+}
+
+/// Per cohort and window, how many children had each number of episodes
+/// (index = episodes), from one pass over the children's monthly counts.
+fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Result<Vec<Vec<Vec<u64>>>> {
+    let child_months = stacked
+        .clone()
+        .filter(col("ep").gt(lit(0)))
+        .group_by([col("cohort"), col("child"), col("month")])
+        .agg([col("ep").sum()])
+        .sort_by_exprs([col("cohort"), col("child"), col("month")], SortMultipleOptions::default())
+        .collect();
+    let child_months = Context::context(child_months, "counting episodes per child")?;
+    let cohort = child_months.column("cohort")?.u32()?.clone();
+    let child = child_months.column("child")?.u32()?.clone();
+    let month = child_months.column("month")?.i32()?.clone();
+    let episodes = numbers(&child_months, "ep")?;
+
+    // month → the windows containing it.
+    let lowest = windows.iter().map(|w| w.first.0).min().unwrap_or(0);
+    let highest = windows.iter().map(|w| w.last.0).max().unwrap_or(-1);
+    let mut containing: Vec<Vec<usize>> = vec![Vec::new(); (highest - lowest + 1).max(0) as usize];
+    for (index, window) in windows.iter().enumerate() {
+        for m in window.months() {
+            containing[(m.0 - lowest) as usize].push(index);
+        }
+    }
+    let mut histograms = vec![vec![Vec::<u64>::new(); windows.len()]; Cohort::ALL.len()];
+    let mut in_window = vec![0u64; windows.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut flush = |cohort: usize, in_window: &mut [u64], touched: &mut Vec<usize>| {
+        for &w in touched.iter() {
+            let histogram = &mut histograms[cohort][w];
+            let n = in_window[w] as usize;
+            if histogram.len() <= n {
+                histogram.resize(n + 1, 0);
+            }
+            histogram[n] += 1;
+            in_window[w] = 0;
+        }
+        touched.clear();
+    };
+    for i in 0..child_months.height() {
+        let (Some(c), Some(ch), Some(m)) = (cohort.get(i), child.get(i), month.get(i)) else { continue };
+        if i > 0 && (cohort.get(i - 1), child.get(i - 1)) != (Some(c), Some(ch)) {
+            flush(cohort.get(i - 1).unwrap_or(0) as usize, &mut in_window, &mut touched);
+        }
+        if let Some(list) = usize::try_from(m - lowest).ok().and_then(|offset| containing.get(offset)) {
+            for &w in list {
+                if in_window[w] == 0 {
+                    touched.push(w);
+                }
+                in_window[w] += episodes[i];
+            }
+        }
+    }
+    if let Some(c) = cohort.get(child_months.height().saturating_sub(1)) {
+        flush(c as usize, &mut in_window, &mut touched);
+    }
+    Ok(histograms)
+}
+
+/// Episodes of the `n` children with most episodes, and children per band of
+/// `EPISODES_PER_CHILD_BANDS`, from a histogram of episodes per child.
+fn top_and_bands(histogram: &[u64], n: u64) -> (u64, [u64; 7]) {
+    let mut top = 0;
+    let mut left = n;
+    for (episodes, &children) in histogram.iter().enumerate().rev() {
+        let taken = children.min(left);
+        top += taken * episodes as u64;
+        left -= taken;
+    }
+    let bands = std::array::from_fn(|b| {
+        let (low, high, _) = EPISODES_PER_CHILD_BANDS[b];
+        histogram.iter().enumerate().filter(|(e, _)| (low as usize..=high as usize).contains(e)).map(|(_, c)| *c).sum()
+    });
+    (top, bands)
+}
+
 /// Totals and breakdown cells for every cohort and window.
+///
+/// No row is repeated per window: additive counts are summed per month and
+/// windows add up their months; children are counted once per window through
+/// their first appearance in it (`cell_over`); episodes per child come from
+/// one pass over each child's monthly counts.
 pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
     let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
-    let stacked = by_cohort(episode_rows(frame, rules, &categorical));
-    let membership = membership(windows)?;
+    let rows = episode_rows(frame, rules, &categorical).collect();
+    let rows = Context::context(rows, "preparing the episodes for counting")?;
+    let stacked = by_cohort(rows.lazy());
 
-    // Headline totals.
-    let per_child = stacked
-        .clone()
-        .group_by([col("cohort"), col("child_id"), col("month")])
-        .agg(sums(&FLAGS))
-        .join(membership.clone(), [col("month")], [col("month")], JoinArgs::new(JoinType::Inner))
-        .group_by([col("cohort"), col("window"), col("child_id")])
-        .agg(sums(&FLAGS));
-    let mut aggregates = sums(&FLAGS);
-    let missing = col("ep").gt(lit(0));
-    aggregates.push(any_count(missing.clone()).alias("children"));
-    aggregates.push(any_count(missing.clone().and(col("offered").gt(lit(0)))).alias("children_offered"));
-    aggregates.push(any_count(missing.clone().and(col("completed").gt(lit(0)))).alias("children_completed"));
-    aggregates.push(any_count(col("repeat").gt(lit(0))).alias("children_repeat"));
-    aggregates.push(any_count(col("repeat30").gt(lit(0))).alias("children_repeat30"));
-    aggregates.push(
-        col("ep")
-            .sort(SortOptions::default().with_order_descending(true))
-            .head(Some(rules.top_n as usize))
-            .sum()
-            .alias("top"),
-    );
-    for (i, (low, high, _)) in EPISODES_PER_CHILD_BANDS.iter().enumerate() {
-        aggregates.push(any_count(col("ep").gt_eq(lit(*low)).and(col("ep").lt_eq(lit(*high)))).alias(format!("band{i}")));
+    // Additive counts per cohort and month.
+    let monthly = stacked.clone().group_by([col("cohort"), col("month")]).agg(sums(&SUMMED)).collect();
+    let monthly = Context::context(monthly, "adding up episodes per month")?;
+    let mut by_month: BTreeMap<(usize, i32), [u64; SUMMED.len()]> = BTreeMap::new();
+    {
+        let cohort = monthly.column("cohort")?.u32()?.clone();
+        let month = monthly.column("month")?.i32()?.clone();
+        let columns = SUMMED.iter().map(|name| numbers(&monthly, name)).collect::<Result<Vec<_>>>()?;
+        for i in 0..monthly.height() {
+            let (Some(c), Some(m)) = (cohort.get(i), month.get(i)) else { continue };
+            by_month.insert((c as usize, m), std::array::from_fn(|j| columns[j][i]));
+        }
     }
-    let totals_frame = per_child.group_by([col("cohort"), col("window")]).agg(aggregates).collect();
-    let totals_frame = Context::context(totals_frame, "aggregating episodes into periods")?;
 
-    // Breakdowns: every dimension stacked into (dimension, category) pairs.
+    // Children with at least one episode carrying each flag.
+    let mut distinct = BTreeMap::new();
+    for flag in DISTINCT_FLAGS {
+        let flagged = stacked.clone().filter(col(flag).gt(lit(0)));
+        distinct.extend(read_appearances(&appearances(flagged, lit(flag))?)?);
+    }
+
+    let histograms = episodes_per_child_histograms(&stacked, windows)?;
+    let mut totals = BTreeMap::new();
+    for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
+        let children_with = |flag: &str, window: Window| {
+            distinct.get(&(c, flag.to_string())).map(|a| cell_over(a, window).children).unwrap_or(0)
+        };
+        for (w, window) in windows.iter().enumerate() {
+            let mut sum = [0u64; SUMMED.len()];
+            for month in window.months() {
+                if let Some(values) = by_month.get(&(c, month.0)) {
+                    sum.iter_mut().zip(values).for_each(|(s, v)| *s += v);
+                }
+            }
+            let [episodes, absences, open, over24, offered, accepted, declined, completed, within] = sum;
+            let (top, bands) = top_and_bands(&histograms[c][w], rules.top_n as u64);
+            totals.insert(
+                (cohort, *window),
+                Totals {
+                    episodes,
+                    children: children_with("ep", *window),
+                    absences,
+                    episodes_open: open,
+                    episodes_over_24h: over24,
+                    episodes_rhi_offered: offered,
+                    episodes_rhi_accepted: accepted,
+                    episodes_rhi_declined: declined,
+                    episodes_rhi_completed: completed,
+                    episodes_rhi_within_72h: within,
+                    children_rhi_offered: children_with("offered", *window),
+                    children_rhi_completed: children_with("completed", *window),
+                    children_repeat: children_with("repeat", *window),
+                    children_repeat_30d: children_with("repeat30", *window),
+                    episodes_top_children: top,
+                    children_by_episodes: bands,
+                },
+            );
+        }
+    }
+
+    // Breakdowns, one dimension at a time over the counted episodes.
     let counted = stacked.filter(col("ep").gt(lit(0)));
-    let mut parts = Vec::new();
+    let mut cells = BTreeMap::new();
     for dimension in &categorical {
         let mut part = counted.clone();
         if *dimension == Dimension::PlacementArea {
-            part = part.filter(col("cohort").eq(lit(Cohort::LookedAfter.id())));
+            part = part.filter(col("cohort").eq(lit(cohort_index(Cohort::LookedAfter)).cast(DataType::UInt32)));
         }
-        let mut part = part.select([
-            col("cohort"),
-            col("child_id"),
-            col("month"),
-            col("ep"),
-            lit(dimension.id()).alias("dimension"),
-            col(dimension.id()).alias("category"),
-        ]);
+        let mut part = part.select([col("cohort"), col("child"), col("month"), col("ep"), col(dimension.id()).alias("category")]);
         if dimension.multi_valued() {
             part = part
                 .with_column(col("category").str().split(lit(";")))
                 .explode(by_name(["category"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
         }
-        parts.push(part);
-    }
-    let mut cells = BTreeMap::new();
-    if !parts.is_empty() {
-        let breakdown = concat(parts, UnionArgs::default())?
-            .group_by([col("cohort"), col("dimension"), col("category"), col("child_id"), col("month")])
-            .agg([col("ep").sum()])
-            .join(membership, [col("month")], [col("month")], JoinArgs::new(JoinType::Inner))
-            .group_by([col("cohort"), col("window"), col("dimension"), col("category"), col("child_id")])
-            .agg([col("ep").sum()])
-            .group_by([col("cohort"), col("window"), col("dimension"), col("category")])
-            .agg([col("ep").sum().alias("episodes"), len().alias("children")])
-            .collect();
-        let breakdown = Context::context(breakdown, "aggregating the breakdowns")?;
-        let cohort = breakdown.column("cohort")?.str()?.clone();
-        let window = breakdown.column("window")?.u32()?.clone();
-        let dimension = breakdown.column("dimension")?.str()?.clone();
-        let category = breakdown.column("category")?.str()?.clone();
-        let episodes = numbers(&breakdown, "episodes")?;
-        let children = numbers(&breakdown, "children")?;
-        for i in 0..breakdown.height() {
-            let (Some(c), Some(w), Some(d), Some(cat)) = (cohort.get(i), window.get(i), dimension.get(i), category.get(i)) else {
-                continue;
-            };
-            let (Some(c), Some(d)) = (Cohort::from_id(c), Dimension::from_id(d)) else { continue };
-            cells.insert((c, windows[w as usize], d, cat.to_string()), Cell { episodes: episodes[i], children: children[i] });
+        for ((c, category), list) in read_appearances(&appearances(part, col("category"))?)? {
+            for window in windows {
+                let cell = cell_over(&list, *window);
+                if cell.episodes > 0 {
+                    cells.insert((Cohort::ALL[c], *window, *dimension, category.clone()), cell);
+                }
+            }
         }
-    }
-
-    let cohort = totals_frame.column("cohort")?.str()?.clone();
-    let window = totals_frame.column("window")?.u32()?.clone();
-    let column = |name: &str| numbers(&totals_frame, name);
-    let [ep, abs, open, over24, offered, accepted, declined, completed, within] =
-        ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within"].map(column);
-    let (ep, abs, open, over24, offered, accepted, declined, completed, within) =
-        (ep?, abs?, open?, over24?, offered?, accepted?, declined?, completed?, within?);
-    let [children, children_offered, children_completed, children_repeat, children_repeat30, top] =
-        ["children", "children_offered", "children_completed", "children_repeat", "children_repeat30", "top"].map(column);
-    let (children, children_offered, children_completed, children_repeat, children_repeat30, top) =
-        (children?, children_offered?, children_completed?, children_repeat?, children_repeat30?, top?);
-    let bands: Vec<Vec<u64>> = (0..EPISODES_PER_CHILD_BANDS.len()).map(|i| column(&format!("band{i}"))).collect::<Result<_>>()?;
-    let mut totals = BTreeMap::new();
-    for i in 0..totals_frame.height() {
-        let (Some(c), Some(w)) = (cohort.get(i), window.get(i)) else { continue };
-        let Some(c) = Cohort::from_id(c) else { continue };
-        totals.insert(
-            (c, windows[w as usize]),
-            Totals {
-                episodes: ep[i],
-                children: children[i],
-                absences: abs[i],
-                episodes_open: open[i],
-                episodes_over_24h: over24[i],
-                episodes_rhi_offered: offered[i],
-                episodes_rhi_accepted: accepted[i],
-                episodes_rhi_declined: declined[i],
-                episodes_rhi_completed: completed[i],
-                episodes_rhi_within_72h: within[i],
-                children_rhi_offered: children_offered[i],
-                children_rhi_completed: children_completed[i],
-                children_repeat: children_repeat[i],
-                children_repeat_30d: children_repeat30[i],
-                episodes_top_children: top[i],
-                children_by_episodes: std::array::from_fn(|b| bands[b][i]),
-            },
-        );
     }
     Ok(Computed { totals, cells })
 }

@@ -48,9 +48,6 @@ impl Cohort {
             Cohort::NotLookedAfter => "not_looked_after",
         }
     }
-    fn from_id(id: &str) -> Option<Self> {
-        Cohort::ALL.into_iter().find(|c| c.id() == id)
-    }
 }
 
 /// The breakdown dimensions of METRICS.md.
@@ -111,9 +108,6 @@ impl Dimension {
         }
     }
 
-    fn from_id(id: &str) -> Option<Self> {
-        Dimension::ALL.into_iter().find(|d| d.id() == id)
-    }
 
     /// Input columns the dimension is read from.
     pub fn needs(self) -> &'static [Field] {
@@ -294,6 +288,8 @@ impl Value {
     pub fn json(self) -> serde_json::Value {
         match self {
             Value::Count(n) => n.into(),
+            // A whole rate is written `75` as in the CSV, not `75.0`.
+            Value::Rate(Some(r)) if r.fract() == 0.0 && (0.0..=1e15).contains(&r) => (r as u64).into(),
             Value::Rate(Some(r)) => serde_json::Number::from_f64(r).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
             Value::Rate(None) => serde_json::Value::Null,
             Value::Suppressed => "c".into(),
