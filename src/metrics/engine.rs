@@ -177,15 +177,19 @@ pub struct Computed {
 }
 
 /// A group of a child's rows for one key that start in `month`, and the month
-/// of the same child's row before them for that key (`None`: its first).
-/// Rows whose previous row is in the same month add episodes but no child.
+/// of the same child's row before them for that key (`NO_PREVIOUS`: its
+/// first). Rows whose previous row is in the same month add episodes but no
+/// child.
 #[derive(Debug, Clone, Copy)]
 struct Appearance {
     month: i32,
-    previous: Option<i32>,
+    previous: i32,
     rows: u64,
     episodes: u64,
 }
+
+/// `previous` of a child's first row for a key: before every window.
+const NO_PREVIOUS: i32 = i32::MIN;
 
 /// Episodes and distinct children of one key over `window`: a child counts
 /// once, through its first month in the window, which is the month whose
@@ -195,20 +199,22 @@ fn cell_over(appearances: &[Appearance], window: Window) -> Cell {
     let mut cell = Cell::default();
     for a in appearances.iter().filter(|a| a.month >= first && a.month <= last) {
         cell.episodes += a.episodes;
-        if a.previous.is_none_or(|p| p < first) {
+        if a.previous < first {
             cell.children += a.rows;
         }
     }
     cell
 }
 
-/// For rows in (child, start) order within each cohort: one row per
-/// (cohort, key, month, previous month of the same child and key) with the
-/// number of rows and their episodes. `key` may be a literal.
-fn appearances(rows: LazyFrame, key: Expr) -> Result<DataFrame> {
-    let previous = col("month").shift(lit(1)).over([col("cohort"), col("key"), col("child")])?;
+/// For rows ordered by (cohort, key, child, start): one row per (cohort,
+/// key, month, previous month of the same child and key) with the number of
+/// rows and their episodes. The order makes the previous row of the same
+/// child and key the row just above, so no grouping is needed to find it.
+fn appearances(rows: LazyFrame) -> Result<DataFrame> {
+    let same_as_above = |name: &str| col(name).eq(col(name).shift(lit(1))).fill_null(lit(false));
+    let continues = same_as_above("cohort").and(same_as_above("key")).and(same_as_above("child"));
+    let previous = when(continues).then(col("month").shift(lit(1))).otherwise(lit(NO_PREVIOUS));
     let frame = rows
-        .with_column(key.alias("key"))
         .with_column(previous.alias("previous"))
         .group_by([col("cohort"), col("key"), col("month"), col("previous")])
         .agg([len().alias("rows"), col("ep").sum().alias("ep")])
@@ -226,11 +232,10 @@ fn read_appearances(frame: &DataFrame) -> Result<BTreeMap<(usize, String), Vec<A
     let (rows, episodes) = (numbers(frame, "rows")?, numbers(frame, "ep")?);
     let mut out: BTreeMap<(usize, String), Vec<Appearance>> = BTreeMap::new();
     for i in 0..frame.height() {
-        let (Some(c), Some(k), Some(m)) = (cohort.get(i), key.get(i), month.get(i)) else { continue };
-        let previous = previous.get(i);
+        let (Some(c), Some(k), Some(m), Some(p)) = (cohort.get(i), key.get(i), month.get(i), previous.get(i)) else { continue };
         // Later rows of a child in a month it already appeared in add no child.
-        let rows = if previous == Some(m) { 0 } else { rows[i] };
-        out.entry((c as usize, k.to_string())).or_default().push(Appearance { month: m, previous, rows, episodes: episodes[i] });
+        let rows = if p == m { 0 } else { rows[i] };
+        out.entry((c as usize, k.to_string())).or_default().push(Appearance { month: m, previous: p, rows, episodes: episodes[i] });
     }
     Ok(out)
 }
@@ -341,8 +346,9 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
     // Children with at least one episode carrying each flag.
     let mut distinct = BTreeMap::new();
     for flag in DISTINCT_FLAGS {
-        let flagged = stacked.clone().filter(col(flag).gt(lit(0)));
-        distinct.extend(read_appearances(&appearances(flagged, lit(flag))?)?);
+        // Filtering keeps the (cohort, child, start) order of `stacked`.
+        let flagged = stacked.clone().filter(col(flag).gt(lit(0))).with_column(lit(flag).alias("key"));
+        distinct.extend(read_appearances(&appearances(flagged)?)?);
     }
 
     let histograms = episodes_per_child_histograms(&stacked, windows)?;
@@ -398,7 +404,11 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
                 .with_column(col("category").str().split(lit(";")))
                 .explode(by_name(["category"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
         }
-        for ((c, category), list) in read_appearances(&appearances(part, col("category"))?)? {
+        // A stable sort by category keeps each child's rows in start order.
+        let part = part
+            .rename(["category"], ["key"], true)
+            .sort_by_exprs([col("cohort"), col("key")], SortMultipleOptions::default().with_maintain_order(true));
+        for ((c, category), list) in read_appearances(&appearances(part)?)? {
             for window in windows {
                 let cell = cell_over(&list, *window);
                 if cell.episodes > 0 {
