@@ -86,6 +86,8 @@ fn category_expr(dimension: Dimension, rules: &Rules) -> Expr {
 }
 
 /// One row per episode: child, care status, month, flags and category labels.
+/// Counted episodes come first, sorted by child and start: the repeat trigger
+/// and `appearances` rely on that order (filters and stable sorts keep it).
 fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> LazyFrame {
     let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
@@ -123,9 +125,13 @@ fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> L
     // Repeat trigger: among a child's counted episodes in start order, an
     // episode completes a run when the episode `n - 1` places earlier started
     // no more than `days` before it.
+    // On rows sorted by child and start, the episode `n - 1` places earlier
+    // is the row `n - 1` above when that row is the same child's.
     let run = |episodes: u32, days: u32| -> Expr {
-        let earlier = col("start_ms").shift(lit(episodes as i64 - 1)).over([col("child")]).expect("a valid window expression");
-        as_count((col("start_ms") - earlier).lt_eq(lit(days as i64 * DAY_MS)))
+        let back = lit(episodes.max(1) as i64 - 1);
+        let same_child = col("child").eq(col("child").shift(back.clone())).fill_null(lit(false));
+        let close = (col("start_ms") - col("start_ms").shift(back)).lt_eq(lit(days as i64 * DAY_MS));
+        as_count(same_child.and(close))
     };
     let counted_rows = rows
         .clone()
@@ -147,7 +153,8 @@ fn sums(names: &[&str]) -> Vec<Expr> {
     names.iter().map(|n| col(*n).sum().alias(*n)).collect()
 }
 
-/// The rows once per cohort they belong to, with a `cohort` column.
+/// The rows once per cohort they belong to, with a `cohort` column; each
+/// cohort's rows keep their order.
 fn by_cohort(rows: LazyFrame) -> LazyFrame {
     let cohort = |cohort: Cohort, filter: Option<bool>| {
         let lf = match filter {
@@ -423,4 +430,44 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
 fn numbers(frame: &DataFrame, name: &str) -> Result<Vec<u64>> {
     let column = frame.column(name)?.cast(&DataType::UInt64)?;
     Ok(column.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::YearMonth;
+
+    fn window(first: i32, last: i32) -> Window {
+        Window::new(YearMonth(first), YearMonth(last))
+    }
+
+    #[test]
+    fn a_child_counts_once_through_its_first_month_in_the_window() {
+        // One child in months 100 (two episodes), 102 and 113; another in 102 only.
+        let appearances = [
+            Appearance { month: 100, previous: NO_PREVIOUS, rows: 1, episodes: 1 },
+            Appearance { month: 100, previous: 100, rows: 0, episodes: 1 },
+            Appearance { month: 102, previous: 100, rows: 1, episodes: 1 },
+            Appearance { month: 113, previous: 102, rows: 1, episodes: 1 },
+            Appearance { month: 102, previous: NO_PREVIOUS, rows: 1, episodes: 1 },
+        ];
+        assert_eq!(cell_over(&appearances, window(100, 111)), Cell { episodes: 4, children: 2 });
+        assert_eq!(cell_over(&appearances, window(101, 112)), Cell { episodes: 2, children: 2 });
+        assert_eq!(cell_over(&appearances, window(102, 113)), Cell { episodes: 3, children: 2 });
+        assert_eq!(cell_over(&appearances, window(103, 114)), Cell { episodes: 1, children: 1 });
+        assert_eq!(cell_over(&appearances, window(103, 112)), Cell::default());
+    }
+
+    #[test]
+    fn top_share_and_bands_read_the_histogram_from_the_busiest_child_down() {
+        // Children with 1, 1, 2, 7 and 12 episodes.
+        let mut histogram = vec![0u64; 13];
+        for episodes in [1, 1, 2, 7, 12] {
+            histogram[episodes] += 1;
+        }
+        let (top, bands) = top_and_bands(&histogram, 3);
+        assert_eq!(top, 12 + 7 + 2);
+        assert_eq!(bands, [2, 1, 0, 0, 0, 1, 1]);
+        assert_eq!(top_and_bands(&histogram, 20).0, 23);
+    }
 }
