@@ -9,12 +9,13 @@ mod layout;
 mod source;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use polars::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::assets;
 use crate::config::{InputOptions, InputSource, Layout, Rules};
@@ -355,7 +356,10 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
                 let role = layout::ssd_role(header);
                 if let Some(role) = role.filter(|r| *r != layout::SsdRole::Missing) {
                     match rows {
-                        Rows::Csv(records) => layout::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?,
+                        Rows::Csv(records) => {
+                            let records = records.collect()?;
+                            layout::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?
+                        }
                         Rows::Workbook(cells) => layout::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?,
                     }
                 }
@@ -390,14 +394,22 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
         }
         let present = with_rows(file, content, |header, rows| {
             let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(&ssd))?;
-            let mut reader = RowReader { file: index, mapping: &mapping, ssd: &ssd, rules: &context.rules, today };
+            let mut sources = [None; Field::ALL.len()];
+            let mut value_maps = [None; Field::ALL.len()];
+            for field in Field::ALL {
+                sources[field as usize] = mapping.fields.get(&field);
+                value_maps[field as usize] = mapping.values.get(&field);
+            }
+            if let Content::Text { text, .. } = content {
+                // About one row a line: spares the set of episode ids from growing a row at a time.
+                builder.episode_ids.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
+            }
+            let mut reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
             match rows {
-                Rows::Csv(records) => {
-                    for (row, record) in records {
-                        quality.rows_read += 1;
-                        reader.read_row(*row, record, &mut builder, &mut quality.findings);
-                    }
-                }
+                Rows::Csv(records) => records.for_each(|row, record| {
+                    quality.rows_read += 1;
+                    reader.read_row(row, record, &mut builder, &mut quality.findings);
+                })?,
                 Rows::Workbook(cells) => {
                     for (row, cells) in cells {
                         if cells.iter().all(|c| c.trim().is_empty()) {
@@ -429,14 +441,53 @@ fn today() -> NaiveDate {
     EPOCH + chrono::Duration::days((seconds / 86_400) as i64)
 }
 
-/// A file's records after the header: parsed CSV records or workbook rows.
+/// A file's records after the header: CSV records read one at a time, or workbook rows.
 enum Rows<'a> {
-    Csv(&'a [(usize, csv::StringRecord)]),
+    Csv(CsvRecords<'a>),
     Workbook(&'a [(usize, Vec<String>)]),
 }
 
-/// Calls `f` with the header and the records of `content`. CSV records are
-/// parsed in full first, so a ragged row stops the run before any row counts.
+/// The CSV records after the header, read into one reused record, so a
+/// million-row extract is never held as a million records.
+struct CsvRecords<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    file: &'a str,
+}
+
+impl CsvRecords<'_> {
+    /// Calls `f` with each record and its spreadsheet row (header = 1). A
+    /// record that cannot be read stops the run with an error naming its row;
+    /// nothing is written before every stage has succeeded.
+    fn for_each(mut self, mut f: impl FnMut(usize, &csv::StringRecord)) -> Result<()> {
+        let mut record = csv::StringRecord::new();
+        for row in 2.. {
+            match self.reader.read_record(&mut record) {
+                Ok(true) => f(row, &record),
+                Ok(false) => break,
+                Err(e) => return Err(record_error(self.file, row, e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Every record with its row, for the small companion files of a layout.
+    fn collect(self) -> Result<Vec<(usize, csv::StringRecord)>> {
+        let mut records = Vec::new();
+        self.for_each(|row, record| records.push((row, record.clone())))?;
+        Ok(records)
+    }
+}
+
+fn record_error(file: &str, row: usize, error: csv::Error) -> anyhow::Error {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            unusable(format!("{file}: row {row}: {len} fields where the header has {expected_len}; fix or remove this row"))
+        }
+        _ => unusable(format!("{file}: row {row}: cannot read the row: {error}")),
+    }
+}
+
+/// Calls `f` with the header and the records of `content`.
 fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], Rows<'_>) -> Result<T>) -> Result<T> {
     match content {
         Content::Text { text, delimiter } => {
@@ -445,25 +496,14 @@ fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], R
                 .delimiter(*delimiter)
                 .flexible(false)
                 .from_reader(text.as_bytes());
-            let mut records = reader.records();
-            let header: Vec<String> = match records.next() {
-                Some(Ok(record)) => record.iter().map(str::to_string).collect(),
-                Some(Err(e)) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
-                None => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
-            };
-            let mut parsed = Vec::new();
-            for (i, record) in records.enumerate() {
-                let row = i + 2;
-                let record = record.map_err(|e| match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => unusable(format!(
-                        "{}: row {row}: {len} fields where the header has {expected_len}; fix or remove this row",
-                        file.name
-                    )),
-                    _ => unusable(format!("{}: row {row}: cannot read the row: {e}", file.name)),
-                })?;
-                parsed.push((row, record));
+            let mut header = csv::StringRecord::new();
+            match reader.read_record(&mut header) {
+                Ok(true) => {}
+                Ok(false) => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
+                Err(e) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
             }
-            f(&header, Rows::Csv(&parsed))
+            let header: Vec<String> = header.iter().map(str::to_string).collect();
+            f(&header, Rows::Csv(CsvRecords { reader, file: &file.name }))
         }
         Content::Workbook { rows } => {
             let Some(((_, header), records)) = rows.split_first() else {
@@ -478,6 +518,9 @@ fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], R
 struct RowReader<'a> {
     file: usize,
     mapping: &'a Mapping,
+    /// `mapping` by field (`Field as usize`), looked up for every cell.
+    sources: [Option<&'a Source>; Field::ALL.len()],
+    value_maps: [Option<&'a HashMap<String, String>>; Field::ALL.len()],
     ssd: &'a SsdLookups,
     rules: &'a Rules,
     today: NaiveDate,
@@ -504,7 +547,7 @@ fn is_blank(value: &str) -> bool {
 impl RowReader<'_> {
     /// The trimmed cell of `field` after value mapping; `None` when blank or absent.
     fn cell<'r, C: Cells>(&'r self, cells: &'r C, row: usize, field: Field) -> Option<Cow<'r, str>> {
-        let raw: Cow<'r, str> = match self.mapping.fields.get(&field)? {
+        let raw: Cow<'r, str> = match self.sources[field as usize]? {
             Source::Column(i) => Cow::Borrowed(cells.cell(*i)?.trim()),
             Source::Constant(value) => Cow::Borrowed(value),
             Source::EpisodeId { child, start } => {
@@ -527,7 +570,7 @@ impl RowReader<'_> {
         if is_blank(&raw) {
             return None;
         }
-        match self.mapping.values.get(&field).and_then(|map| map.get(&raw.to_lowercase())) {
+        match self.value_maps[field as usize].and_then(|map| map.get(&raw.to_lowercase())) {
             Some(mapped) => Some(Cow::Owned(mapped.clone())),
             None => Some(raw),
         }
@@ -578,10 +621,11 @@ impl RowReader<'_> {
             return exclude(Rule::OtherLaExcluded, &[Field::OtherLa], findings);
         }
         let episode_type = get(Field::EpisodeType);
-        let absent = match episode_type.as_deref().map(str::to_ascii_lowercase) {
+        let is = |value: &str, words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
+        let absent = match episode_type.as_deref() {
             None => false,
-            Some(v) if v == "missing" || v == "m" => false,
-            Some(v) if v == "absent" || v == "a" || v == "away" => true,
+            Some(v) if is(v, &["missing", "m"]) => false,
+            Some(v) if is(v, &["absent", "a", "away"]) => true,
             Some(_) => {
                 kept.add(Rule::UnknownValue, Field::EpisodeType, episode_type.as_deref().unwrap_or(""), Action::FieldIgnored);
                 false
@@ -634,8 +678,14 @@ impl RowReader<'_> {
         });
         let coded = |field: Field, allowed: &[(&str, &'static str)], kept: &mut RowFindings| -> Option<&'static str> {
             let value = get(field)?;
-            let lower = value.to_ascii_lowercase().replace([' ', '-'], "_");
-            let found = allowed.iter().find(|(k, _)| *k == lower).map(|(_, v)| *v);
+            // Any case, with spaces or hyphens for underscores.
+            let same = |code: &str| {
+                code.len() == value.len()
+                    && code.bytes().zip(value.bytes()).all(|(c, v)| {
+                        c == v.to_ascii_lowercase() || (c == b'_' && (v == b' ' || v == b'-'))
+                    })
+            };
+            let found = allowed.iter().find(|(k, _)| same(k)).map(|(_, v)| *v);
             if found.is_none() {
                 kept.add(Rule::UnknownValue, field, &value, Action::FieldIgnored);
             }
@@ -663,14 +713,21 @@ impl RowReader<'_> {
             }
         }
 
-        let sex = match get(Field::Sex).map(|v| v.to_ascii_lowercase()) {
-            Some(v) if v == "m" || v == "male" || v == "1" => "male",
-            Some(v) if v == "f" || v == "female" || v == "2" => "female",
+        let sex = match get(Field::Sex).as_deref() {
+            Some(v) if is(v, &["m", "male", "1"]) => "male",
+            Some(v) if is(v, &["f", "female", "2"]) => "female",
             _ => "other_unknown",
         };
         builder.origin.push((self.file as u32, row as u32, counted));
-        let next_key = builder.child_keys.len() as u32;
-        let child = *builder.child_keys.entry(text(Field::ChildId)).or_insert(next_key);
+        let child_id = get(Field::ChildId).unwrap_or_default();
+        let child = match builder.child_keys.get(child_id.as_ref()) {
+            Some(key) => *key,
+            None => {
+                let key = builder.child_keys.len() as u32;
+                builder.child_keys.insert(child_id.into_owned(), key);
+                key
+            }
+        };
         builder.child.push(child);
         builder.looked_after.push(looked_after);
         builder.absent.push(absent);
@@ -683,7 +740,8 @@ impl RowReader<'_> {
         builder.ethnicity_group.push(ethnicity_group(get(Field::Ethnicity).as_deref()));
         builder.placement_area.push(placement_area);
         builder.uasc.push(uasc);
-        builder.reason.push(get(Field::Reason).map(|r| normalise_reasons(&r)).filter(|r| !r.is_empty()));
+        let reason = get(Field::Reason).and_then(|text| builder.reason_index(&text));
+        builder.reason.push(reason);
         builder.cse_risk.push(cse);
         builder.cce_risk.push(cce);
         builder.rhi_offered.push(rhi_offered);
@@ -695,11 +753,12 @@ impl RowReader<'_> {
 /// Columns under construction; `finish` turns them into the polars frame.
 #[derive(Default)]
 struct Builder {
-    episode_ids: HashSet<String>,
+    /// Fast, deterministic hashing: the keys come from the user's own file.
+    episode_ids: FxHashSet<String>,
     /// (file, row, counted) of each kept row, for findings made after all rows are read.
     origin: Vec<(u32, u32, bool)>,
     /// Child identifier → the number that stands for it in `child`.
-    child_keys: HashMap<String, u32>,
+    child_keys: FxHashMap<String, u32>,
     child: Vec<u32>,
     looked_after: Vec<Option<bool>>,
     absent: Vec<bool>,
@@ -712,7 +771,11 @@ struct Builder {
     ethnicity_group: Vec<&'static str>,
     placement_area: Vec<Option<&'static str>>,
     uasc: Vec<Option<bool>>,
-    reason: Vec<Option<String>>,
+    /// Index into `reason_labels`; each distinct reason text is normalised once.
+    reason: Vec<Option<u32>>,
+    reason_labels: Vec<String>,
+    reason_label_index: FxHashMap<String, u32>,
+    reason_of_text: FxHashMap<String, Option<u32>>,
     cse_risk: Vec<Option<bool>>,
     cce_risk: Vec<Option<bool>>,
     rhi_offered: Vec<Option<bool>>,
@@ -725,12 +788,49 @@ impl Builder {
         self.child.len()
     }
 
+    /// The normalised reason labels of `text` as an index into `reason_labels`.
+    fn reason_index(&mut self, text: &str) -> Option<u32> {
+        if let Some(index) = self.reason_of_text.get(text) {
+            return *index;
+        }
+        let labels = normalise_reasons(text);
+        let index = (!labels.is_empty()).then(|| match self.reason_label_index.get(&labels) {
+            Some(i) => *i,
+            None => {
+                let i = self.reason_labels.len() as u32;
+                self.reason_label_index.insert(labels.clone(), i);
+                self.reason_labels.push(labels);
+                i
+            }
+        });
+        self.reason_of_text.insert(text.to_string(), index);
+        index
+    }
+
     /// `overlapping_episodes`: among a child's kept episodes by start, one that
     /// starts before the latest end of the earlier ones (an earlier open
     /// episode is still running; an unknown end is not).
     fn flag_overlaps(&self, findings: &mut Vec<Finding>) {
-        let mut order: Vec<usize> = (0..self.len()).filter(|i| self.origin[*i].2).collect();
-        order.sort_unstable_by_key(|i| (self.child[*i], self.start[*i], *i));
+        // Counted rows grouped by child (numbers are dense), then each
+        // child's few rows put in start order.
+        let children = self.child_keys.len();
+        let mut first = vec![0usize; children + 1];
+        for i in (0..self.len()).filter(|i| self.origin[*i].2) {
+            first[self.child[i] as usize + 1] += 1;
+        }
+        for c in 0..children {
+            first[c + 1] += first[c];
+        }
+        let mut next = first.clone();
+        let mut order = vec![0usize; first[children]];
+        for i in (0..self.len()).filter(|i| self.origin[*i].2) {
+            let slot = &mut next[self.child[i] as usize];
+            order[*slot] = i;
+            *slot += 1;
+        }
+        for c in 0..children {
+            order[first[c]..first[c + 1]].sort_unstable_by_key(|i| (self.start[*i], *i));
+        }
         let mut latest_end: Option<i64> = None;
         for (position, &i) in order.iter().enumerate() {
             let first_of_child = position == 0 || self.child[order[position - 1]] != self.child[i];
@@ -772,7 +872,11 @@ impl Builder {
             Column::new("ethnicity_group".into(), self.ethnicity_group),
             Column::new("placement_area".into(), self.placement_area),
             Column::new("uasc".into(), self.uasc),
-            Column::new("reason".into(), self.reason),
+            StringChunked::from_iter_options(
+                "reason".into(),
+                self.reason.iter().map(|r| r.map(|i| self.reason_labels[i as usize].as_str())),
+            )
+            .into_column(),
             Column::new("cse_risk".into(), self.cse_risk),
             Column::new("cce_risk".into(), self.cce_risk),
             Column::new("rhi_offered".into(), self.rhi_offered),
@@ -802,11 +906,11 @@ fn days_since_epoch(d: NaiveDate) -> i32 {
 /// other; `REFU`, `NOBT` not known), or from the words of a free-text value.
 pub fn ethnicity_group(value: Option<&str>) -> &'static str {
     let Some(value) = value else { return "not_known" };
-    let upper = value.trim().to_ascii_uppercase();
-    if upper.len() == 4 && upper.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return match upper.as_str() {
-            "REFU" | "NOBT" => "not_known",
-            code => match code.as_bytes()[0] {
+    let code = value.trim();
+    if code.len() == 4 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return match code {
+            _ if code.eq_ignore_ascii_case("REFU") || code.eq_ignore_ascii_case("NOBT") => "not_known",
+            code => match code.as_bytes()[0].to_ascii_uppercase() {
                 b'W' => "white",
                 b'M' => "mixed",
                 b'A' => "asian",
@@ -835,6 +939,10 @@ pub fn ethnicity_group(value: Option<&str>) -> &'static str {
 
 /// Reasons as `label;label`: trimmed, lower case, spaces as `_`, blanks and repeats dropped.
 fn normalise_reasons(text: &str) -> String {
+    // Most extracts already hold one label in this form.
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        return text.to_string();
+    }
     let mut labels: Vec<String> = Vec::new();
     for label in text.split(';') {
         let label = label.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("_");
@@ -847,10 +955,13 @@ fn normalise_reasons(text: &str) -> String {
 
 /// `Y`/`N`, `yes`/`no`, `true`/`false`, `1`/`0` in any case; `None` if unrecognised.
 pub fn parse_yes_no(value: &str) -> Option<bool> {
-    match value.to_ascii_lowercase().as_str() {
-        "y" | "yes" | "true" | "1" => Some(true),
-        "n" | "no" | "false" | "0" => Some(false),
-        _ => None,
+    let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
+    if is(&["y", "yes", "true", "1"]) {
+        Some(true)
+    } else if is(&["n", "no", "false", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
