@@ -15,7 +15,7 @@ use std::fmt;
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use polars::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::assets;
 use crate::config::{InputOptions, InputSource, Layout, Rules};
@@ -402,7 +402,8 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
             }
             if let Content::Text { text, .. } = content {
                 // About one row a line: spares the set of episode ids from growing a row at a time.
-                builder.episode_ids.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
+                let lines = text.as_bytes().iter().filter(|b| **b == b'\n').count();
+                builder.episode_ids.reserve(lines);
             }
             let mut reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
             match rows {
@@ -599,7 +600,7 @@ impl RowReader<'_> {
         let Some(start) = get(Field::Start).and_then(|s| parse_timestamp(&s)) else {
             return exclude(Rule::UnparseableDate, &[Field::Start], findings);
         };
-        if !builder.episode_ids.insert(text(Field::EpisodeId)) {
+        if !builder.episode_ids.insert(&get(Field::EpisodeId).unwrap_or_default()) {
             return exclude(Rule::DuplicateEpisodeId, &[Field::EpisodeId], findings);
         }
         if start.date() > self.today {
@@ -750,11 +751,46 @@ impl RowReader<'_> {
     }
 }
 
+/// The episode ids seen so far, compared exactly, without an allocation per
+/// id: the ids stand end to end in one buffer and the table holds where.
+#[derive(Default)]
+struct SeenIds {
+    bytes: Vec<u8>,
+    table: hashbrown::HashTable<(usize, usize)>,
+}
+
+impl SeenIds {
+    fn hash(id: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    fn reserve(&mut self, ids: usize) {
+        let seen = &self.bytes;
+        self.table.reserve(ids, |&(start, len)| Self::hash(&seen[start..start + len]));
+    }
+
+    /// Adds `id`; false when it was seen before.
+    fn insert(&mut self, id: &str) -> bool {
+        let id = id.as_bytes();
+        let hash = Self::hash(id);
+        let seen = &self.bytes;
+        if self.table.find(hash, |&(start, len)| &seen[start..start + len] == id).is_some() {
+            return false;
+        }
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(id);
+        let seen = &self.bytes;
+        self.table.insert_unique(hash, (start, id.len()), |&(start, len)| Self::hash(&seen[start..start + len]));
+        true
+    }
+}
+
 /// Columns under construction; `finish` turns them into the polars frame.
 #[derive(Default)]
 struct Builder {
     /// Fast, deterministic hashing: the keys come from the user's own file.
-    episode_ids: FxHashSet<String>,
+    episode_ids: SeenIds,
     /// (file, row, counted) of each kept row, for findings made after all rows are read.
     origin: Vec<(u32, u32, bool)>,
     /// Child identifier → the number that stands for it in `child`.

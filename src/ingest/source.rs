@@ -4,6 +4,7 @@
 //! workbook (first sheet or a named one; date cells as ISO text). Files that
 //! are neither are refused with a message saying what they look like.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use anyhow::Result;
@@ -11,9 +12,10 @@ use calamine::{Data, Reader};
 
 use super::{unusable, InputFile};
 
-/// A file's content, ready to be walked row by row.
-pub enum Content {
-    Text { text: String, delimiter: u8 },
+/// A file's content, ready to be walked row by row. UTF-8 text borrows the
+/// file's bytes; only transcoded or cleaned text is a copy.
+pub enum Content<'a> {
+    Text { text: Cow<'a, str>, delimiter: u8 },
     /// (spreadsheet row number, cells) from the header row on.
     Workbook { rows: Vec<(usize, Vec<String>)> },
 }
@@ -53,7 +55,7 @@ fn is_workbook_name(name: &str) -> bool {
 }
 
 /// Reads a file's bytes into `Content`; `sheet` names the worksheet of a workbook.
-pub fn open(file: &InputFile, sheet: Option<&str>) -> Result<(Content, ReadNotes)> {
+pub fn open<'a>(file: &'a InputFile, sheet: Option<&str>) -> Result<(Content<'a>, ReadNotes)> {
     let bytes = &file.bytes;
     if bytes.starts_with(OLE_MAGIC) {
         return Err(unusable(format!(
@@ -76,7 +78,7 @@ pub fn open(file: &InputFile, sheet: Option<&str>) -> Result<(Content, ReadNotes
     open_text(file)
 }
 
-fn open_text(file: &InputFile) -> Result<(Content, ReadNotes)> {
+fn open_text(file: &InputFile) -> Result<(Content<'_>, ReadNotes)> {
     let mut notes = ReadNotes::default();
     let bytes = file.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&file.bytes);
     let sample = &bytes[..bytes.len().min(4096)];
@@ -85,15 +87,15 @@ fn open_text(file: &InputFile) -> Result<(Content, ReadNotes)> {
         return Err(unusable(format!("{}: this does not look like a CSV text file (it holds binary data)", file.name)));
     }
     let mut text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
+        Ok(text) => Cow::Borrowed(text),
         Err(_) => {
             notes.transcoded = true;
-            encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned()
+            encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0
         }
     };
     if text.contains('\0') {
         notes.nul_bytes = text.matches('\0').count();
-        text.retain(|c| c != '\0');
+        text.to_mut().retain(|c| c != '\0');
     }
     if text.trim().is_empty() {
         return Err(unusable(format!("{}: the file is empty (no header row)", file.name)));
@@ -111,7 +113,7 @@ fn detect_delimiter(text: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content> {
+fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'static>> {
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(file.bytes.clone()))
         .map_err(|e| unusable(format!("{}: cannot open the workbook: {e}", file.name)))?;
     let names = workbook.sheet_names();
