@@ -401,25 +401,23 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
                 value_maps[field as usize] = mapping.values.get(&field);
             }
             if let Content::Text { text, .. } = content {
-                // About one row a line: spares the set of episode ids from growing a row at a time.
-                let lines = text.as_bytes().iter().filter(|b| **b == b'\n').count();
-                builder.episode_ids.reserve(lines);
+                // About one row a line: spares the columns and the set of
+                // episode ids from growing (and being copied) a row at a time.
+                builder.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
             }
-            let mut reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
-            match rows {
-                Rows::Csv(records) => records.for_each(|row, record| {
-                    quality.rows_read += 1;
-                    reader.read_row(row, record, &mut builder, &mut quality.findings);
-                })?,
-                Rows::Workbook(cells) => {
-                    for (row, cells) in cells {
-                        if cells.iter().all(|c| c.trim().is_empty()) {
-                            continue;
-                        }
+            let reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
+            // Rows parse in parallel a chunk at a time, then apply in input order.
+            let mut apply_all = |parsed: Vec<Parsed<'_>>| {
+                for row in parsed {
+                    if !matches!(row, Parsed::Blank) {
                         quality.rows_read += 1;
-                        reader.read_row(*row, cells, &mut builder, &mut quality.findings);
                     }
+                    apply(row, &mut builder, &mut quality.findings);
                 }
+            };
+            match rows {
+                Rows::Csv(records) => records.for_each_chunk(PARSE_CHUNK, |chunk| apply_all(reader.parse_rows(chunk)))?,
+                Rows::Workbook(rows) => rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(reader.parse_rows(chunk))),
             }
             Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
         })?;
@@ -471,6 +469,37 @@ impl CsvRecords<'_> {
         Ok(())
     }
 
+    /// Calls `f` with up to `size` records at a time, each with its
+    /// spreadsheet row; the records' memory is reused from chunk to chunk.
+    fn for_each_chunk(mut self, size: usize, mut f: impl FnMut(&[(usize, csv::StringRecord)])) -> Result<()> {
+        let mut chunk: Vec<(usize, csv::StringRecord)> = Vec::new();
+        let mut row = 1;
+        let mut more = true;
+        while more {
+            let mut filled = 0;
+            while filled < size {
+                if filled == chunk.len() {
+                    chunk.push((0, csv::StringRecord::new()));
+                }
+                row += 1;
+                let (number, record) = &mut chunk[filled];
+                match self.reader.read_record(record) {
+                    Ok(true) => {
+                        *number = row;
+                        filled += 1;
+                    }
+                    Ok(false) => {
+                        more = false;
+                        break;
+                    }
+                    Err(e) => return Err(record_error(self.file, row, e)),
+                }
+            }
+            f(&chunk[..filled]);
+        }
+        Ok(())
+    }
+
     /// Every record with its row, for the small companion files of a layout.
     fn collect(self) -> Result<Vec<(usize, csv::StringRecord)>> {
         let mut records = Vec::new();
@@ -514,6 +543,10 @@ fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], R
         }
     }
 }
+
+/// Rows parsed together before they are applied: large enough to keep both
+/// cores busy, small enough that a chunk's records stay in cache.
+const PARSE_CHUNK: usize = 32_768;
 
 /// Reads one file's rows through its mapping.
 struct RowReader<'a> {
@@ -577,34 +610,39 @@ impl RowReader<'_> {
         }
     }
 
-    fn read_row<C: Cells>(&mut self, row: usize, cells: &C, builder: &mut Builder, findings: &mut Vec<Finding>) {
+    /// Everything the row alone decides: the exclusions that need no other
+    /// row, every value parsed, and the findings it would carry if kept.
+    /// Pure, so chunks of rows parse in parallel; `apply` does the rest in
+    /// input order.
+    fn parse_row<'r, C: Cells>(&'r self, row: usize, cells: &'r C) -> Parsed<'r> {
+        if cells.is_blank_row() {
+            return Parsed::Blank;
+        }
         let get = |field: Field| self.cell(cells, row, field);
         let text = |field: Field| get(field).map(Cow::into_owned).unwrap_or_default();
-        let exclude = |rule: Rule, fields: &[Field], findings: &mut Vec<Finding>| {
-            findings.push(Finding {
-                file: self.file,
-                row,
-                column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
-                rule,
-                value: fields.iter().map(|f| text(*f)).collect::<Vec<_>>().join(";"),
-                action: Action::Excluded,
-            });
+        let finding = |rule: Rule, fields: &[Field], action: Action| Finding {
+            file: self.file,
+            row,
+            column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
+            rule,
+            value: fields.iter().map(|f| text(*f)).collect::<Vec<_>>().join(";"),
+            action,
         };
 
         // Exclusions, in the order of INPUT.md; the first that applies wins.
+        // `duplicate_episode_id` comes third and needs the rows before: `apply`.
         let required = [Field::EpisodeId, Field::ChildId, Field::Start, Field::LookedAfter];
         let blank: Vec<Field> = required.into_iter().filter(|f| get(*f).is_none()).collect();
         if !blank.is_empty() {
-            return exclude(Rule::MissingRequired, &blank, findings);
+            return Parsed::Excluded(finding(Rule::MissingRequired, &blank, Action::Excluded));
         }
         let Some(start) = get(Field::Start).and_then(|s| parse_timestamp(&s)) else {
-            return exclude(Rule::UnparseableDate, &[Field::Start], findings);
+            return Parsed::Excluded(finding(Rule::UnparseableDate, &[Field::Start], Action::Excluded));
         };
-        if !builder.episode_ids.insert(&get(Field::EpisodeId).unwrap_or_default()) {
-            return exclude(Rule::DuplicateEpisodeId, &[Field::EpisodeId], findings);
-        }
+        let episode_id = get(Field::EpisodeId).unwrap_or_default();
         if start.date() > self.today {
-            return exclude(Rule::FutureStart, &[Field::Start], findings);
+            let later = finding(Rule::FutureStart, &[Field::Start], Action::Excluded);
+            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
         }
         let mut kept = RowFindings::default();
         let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
@@ -619,7 +657,8 @@ impl RowReader<'_> {
         };
         let other_la = flag(Field::OtherLa, &mut kept);
         if other_la == Some(true) && !self.rules.include_other_la {
-            return exclude(Rule::OtherLaExcluded, &[Field::OtherLa], findings);
+            let later = finding(Rule::OtherLaExcluded, &[Field::OtherLa], Action::Excluded);
+            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
         }
         let episode_type = get(Field::EpisodeType);
         let is = |value: &str, words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
@@ -632,8 +671,9 @@ impl RowReader<'_> {
                 false
             }
         };
+        let mut findings = Vec::new();
         if absent && !self.rules.include_absent {
-            exclude(Rule::AbsenceExcluded, &[Field::EpisodeType], findings);
+            findings.push(finding(Rule::AbsenceExcluded, &[Field::EpisodeType], Action::Excluded));
         }
 
         // Fields of a row that is kept.
@@ -713,42 +753,126 @@ impl RowReader<'_> {
                 findings.push(Finding { file: self.file, row, column: columns.join(";"), rule, value: values.join(";"), action });
             }
         }
-
         let sex = match get(Field::Sex).as_deref() {
             Some(v) if is(v, &["m", "male", "1"]) => "male",
             Some(v) if is(v, &["f", "female", "2"]) => "female",
             _ => "other_unknown",
         };
-        builder.origin.push((self.file as u32, row as u32, counted));
-        let child_id = get(Field::ChildId).unwrap_or_default();
-        let child = match builder.child_keys.get(child_id.as_ref()) {
-            Some(key) => *key,
-            None => {
-                let key = builder.child_keys.len() as u32;
-                builder.child_keys.insert(child_id.into_owned(), key);
-                key
-            }
+        let episode = Episode {
+            origin: (self.file as u32, row as u32, counted),
+            child_id: get(Field::ChildId).unwrap_or_default(),
+            looked_after,
+            absent,
+            start: millis(start),
+            end: end.map(millis),
+            open,
+            date_of_birth: date_of_birth.map(days_since_epoch),
+            age: date_of_birth.map(|dob| age_in_years(dob, start.date())),
+            sex,
+            ethnicity_group: ethnicity_group(get(Field::Ethnicity).as_deref()),
+            placement_area,
+            uasc,
+            reason: get(Field::Reason),
+            cse_risk: cse,
+            cce_risk: cce,
+            rhi_offered,
+            rhi_outcome,
+            rhi_completed: rhi_completed.map(millis),
         };
-        builder.child.push(child);
-        builder.looked_after.push(looked_after);
-        builder.absent.push(absent);
-        builder.start.push(millis(start));
-        builder.end.push(end.map(millis));
-        builder.open.push(open);
-        builder.date_of_birth.push(date_of_birth.map(days_since_epoch));
-        builder.age.push(date_of_birth.map(|dob| age_in_years(dob, start.date())));
-        builder.sex.push(sex);
-        builder.ethnicity_group.push(ethnicity_group(get(Field::Ethnicity).as_deref()));
-        builder.placement_area.push(placement_area);
-        builder.uasc.push(uasc);
-        let reason = get(Field::Reason).and_then(|text| builder.reason_index(&text));
-        builder.reason.push(reason);
-        builder.cse_risk.push(cse);
-        builder.cce_risk.push(cce);
-        builder.rhi_offered.push(rhi_offered);
-        builder.rhi_outcome.push(rhi_outcome);
-        builder.rhi_completed.push(rhi_completed.map(millis));
+        Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Kept(episode, findings) })
     }
+
+    /// Parses `rows` on every core (pure work), in input order.
+    fn parse_rows<'r, C: Cells + Sync>(&'r self, rows: &'r [(usize, C)]) -> Vec<Parsed<'r>> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads < 2 || rows.len() < 4096 {
+            return rows.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect();
+        }
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = rows
+                .chunks(rows.len().div_ceil(threads))
+                .map(|part| scope.spawn(move || part.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect::<Vec<_>>()))
+                .collect();
+            let mut parsed = Vec::with_capacity(rows.len());
+            for part in parts {
+                parsed.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            parsed
+        })
+    }
+}
+
+/// A row as `parse_row` leaves it.
+enum Parsed<'r> {
+    /// A blank workbook row: not a record at all.
+    Blank,
+    /// Left out by a rule decided before the duplicate check.
+    Excluded(Finding),
+    /// Kept or excluded depending on whether its episode id was seen before.
+    Candidate(Candidate<'r>),
+}
+
+struct Candidate<'r> {
+    file: usize,
+    row: usize,
+    episode_id: Cow<'r, str>,
+    outcome: Outcome<'r>,
+}
+
+enum Outcome<'r> {
+    /// Left out by a rule after the duplicate check (`future_start`, `other_la_excluded`).
+    Excluded(Finding),
+    /// In the frame, with the findings it carries.
+    Kept(Episode<'r>, Vec<Finding>),
+}
+
+/// One row's values, as the `Builder` columns take them.
+struct Episode<'r> {
+    origin: (u32, u32, bool),
+    child_id: Cow<'r, str>,
+    looked_after: Option<bool>,
+    absent: bool,
+    start: i64,
+    end: Option<i64>,
+    open: bool,
+    date_of_birth: Option<i32>,
+    age: Option<i32>,
+    sex: &'static str,
+    ethnicity_group: &'static str,
+    placement_area: Option<&'static str>,
+    uasc: Option<bool>,
+    reason: Option<Cow<'r, str>>,
+    cse_risk: Option<bool>,
+    cce_risk: Option<bool>,
+    rhi_offered: Option<bool>,
+    rhi_outcome: Option<&'static str>,
+    rhi_completed: Option<i64>,
+}
+
+/// The rules that need the rows before (`duplicate_episode_id`: the first
+/// stays), then the row into the columns. Called in input order.
+fn apply(parsed: Parsed<'_>, builder: &mut Builder, findings: &mut Vec<Finding>) {
+    let candidate = match parsed {
+        Parsed::Blank => return,
+        Parsed::Excluded(finding) => return findings.push(finding),
+        Parsed::Candidate(candidate) => candidate,
+    };
+    if !builder.episode_ids.insert(&candidate.episode_id) {
+        return findings.push(Finding {
+            file: candidate.file,
+            row: candidate.row,
+            column: Field::EpisodeId.name().to_string(),
+            rule: Rule::DuplicateEpisodeId,
+            value: candidate.episode_id.into_owned(),
+            action: Action::Excluded,
+        });
+    }
+    let (episode, row_findings) = match candidate.outcome {
+        Outcome::Excluded(finding) => return findings.push(finding),
+        Outcome::Kept(episode, row_findings) => (episode, row_findings),
+    };
+    findings.extend(row_findings);
+    builder.push(episode);
 }
 
 /// The episode ids seen so far, compared exactly, without an allocation per
@@ -822,6 +946,60 @@ struct Builder {
 impl Builder {
     fn len(&self) -> usize {
         self.child.len()
+    }
+
+    fn reserve(&mut self, rows: usize) {
+        self.episode_ids.reserve(rows);
+        self.origin.reserve(rows);
+        self.child.reserve(rows);
+        self.looked_after.reserve(rows);
+        self.absent.reserve(rows);
+        self.start.reserve(rows);
+        self.end.reserve(rows);
+        self.open.reserve(rows);
+        self.date_of_birth.reserve(rows);
+        self.age.reserve(rows);
+        self.sex.reserve(rows);
+        self.ethnicity_group.reserve(rows);
+        self.placement_area.reserve(rows);
+        self.uasc.reserve(rows);
+        self.reason.reserve(rows);
+        self.cse_risk.reserve(rows);
+        self.cce_risk.reserve(rows);
+        self.rhi_offered.reserve(rows);
+        self.rhi_outcome.reserve(rows);
+        self.rhi_completed.reserve(rows);
+    }
+
+    fn push(&mut self, episode: Episode<'_>) {
+        let child = match self.child_keys.get(episode.child_id.as_ref()) {
+            Some(key) => *key,
+            None => {
+                let key = self.child_keys.len() as u32;
+                self.child_keys.insert(episode.child_id.into_owned(), key);
+                key
+            }
+        };
+        let reason = episode.reason.and_then(|text| self.reason_index(&text));
+        self.origin.push(episode.origin);
+        self.child.push(child);
+        self.looked_after.push(episode.looked_after);
+        self.absent.push(episode.absent);
+        self.start.push(episode.start);
+        self.end.push(episode.end);
+        self.open.push(episode.open);
+        self.date_of_birth.push(episode.date_of_birth);
+        self.age.push(episode.age);
+        self.sex.push(episode.sex);
+        self.ethnicity_group.push(episode.ethnicity_group);
+        self.placement_area.push(episode.placement_area);
+        self.uasc.push(episode.uasc);
+        self.reason.push(reason);
+        self.cse_risk.push(episode.cse_risk);
+        self.cce_risk.push(episode.cce_risk);
+        self.rhi_offered.push(episode.rhi_offered);
+        self.rhi_outcome.push(episode.rhi_outcome);
+        self.rhi_completed.push(episode.rhi_completed);
     }
 
     /// The normalised reason labels of `text` as an index into `reason_labels`.

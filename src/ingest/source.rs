@@ -32,17 +32,27 @@ pub struct ReadNotes {
 /// Row cells by position.
 pub trait Cells {
     fn cell(&self, index: usize) -> Option<&str>;
+    /// A row with nothing in it, skipped rather than read (workbooks often
+    /// have blank rows below or within a table).
+    fn is_blank_row(&self) -> bool;
 }
 
 impl Cells for csv::StringRecord {
     fn cell(&self, index: usize) -> Option<&str> {
         self.get(index)
     }
+    /// A CSV record is a row even when its fields are empty.
+    fn is_blank_row(&self) -> bool {
+        false
+    }
 }
 
 impl Cells for Vec<String> {
     fn cell(&self, index: usize) -> Option<&str> {
         self.get(index).map(String::as_str)
+    }
+    fn is_blank_row(&self) -> bool {
+        self.iter().all(|c| c.trim().is_empty())
     }
 }
 
