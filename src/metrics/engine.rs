@@ -6,8 +6,9 @@
 //! through their first appearance in it: for each (cohort, key, child) the
 //! rows in start order carry the month of the previous row, and grouping by
 //! (month, previous month) leaves a small table that answers every window.
-//! Episodes per child (top-N share, children by number of episodes) come
-//! from one pass over each child's monthly counts. The repeat trigger compares
+//! Breakdown categories are stacked as one filtered block each, which keeps
+//! that order without a sort. Episodes per child (top-N share, children by
+//! number of episodes) come from one pass over the counted episodes. The repeat trigger compares
 //! each counted episode's start with the start `n - 1` episodes earlier for
 //! the same child.
 
@@ -247,16 +248,19 @@ fn read_appearances(frame: &DataFrame) -> Result<BTreeMap<(usize, String), Vec<A
     Ok(out)
 }
 
+/// The labels found in a `category` column, sorted.
+fn distinct_labels(part: &DataFrame) -> Result<Vec<String>> {
+    let unique = part.column("category")?.as_materialized_series().unique()?;
+    let mut labels: Vec<String> = unique.str()?.iter().flatten().map(str::to_string).collect();
+    labels.sort();
+    Ok(labels)
+}
+
 /// Per cohort and window, how many children had each number of episodes
-/// (index = episodes), from one pass over the children's monthly counts.
+/// (index = episodes), from one pass over the counted episodes, which come
+/// in (cohort, child, start) order.
 fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Result<Vec<Vec<Vec<u64>>>> {
-    let child_months = stacked
-        .clone()
-        .filter(col("ep").gt(lit(0)))
-        .group_by([col("cohort"), col("child"), col("month")])
-        .agg([col("ep").sum()])
-        .sort_by_exprs([col("cohort"), col("child"), col("month")], SortMultipleOptions::default())
-        .collect();
+    let child_months = stacked.clone().filter(col("ep").gt(lit(0))).select([col("cohort"), col("child"), col("month"), col("ep")]).collect();
     let child_months = Context::context(child_months, "counting episodes per child")?;
     let cohort = child_months.column("cohort")?.u32()?.clone();
     let child = child_months.column("child")?.u32()?.clone();
@@ -411,11 +415,22 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
                 .with_column(col("category").str().split(lit(";")))
                 .explode(by_name(["category"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
         }
-        // A stable sort by category keeps each child's rows in start order.
-        let part = part
-            .rename(["category"], ["key"], true)
-            .sort_by_exprs([col("cohort"), col("key")], SortMultipleOptions::default().with_maintain_order(true));
-        for ((c, category), list) in read_appearances(&appearances(part)?)? {
+        let part = Context::context(part.collect(), "labelling episodes by category")?;
+        let categories = match dimension.categories(rules) {
+            Some(fixed) => fixed,
+            None => distinct_labels(&part)?,
+        };
+        if categories.is_empty() {
+            continue;
+        }
+        // One filter per category keeps each block in (cohort, child, start)
+        // order, so the stacked blocks are in the order `appearances` needs.
+        let blocks: Vec<LazyFrame> = categories
+            .iter()
+            .map(|c| part.clone().lazy().filter(col("category").eq(lit(c.as_str()))).with_column(lit(c.as_str()).alias("key")))
+            .collect();
+        let keyed = concat(blocks, UnionArgs::default())?;
+        for ((c, category), list) in read_appearances(&appearances(keyed)?)? {
             for window in windows {
                 let cell = cell_over(&list, *window);
                 if cell.episodes > 0 {
