@@ -408,11 +408,12 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
             let reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
             // Rows parse in parallel a chunk at a time, then apply in input order.
             let mut apply_all = |parsed: Vec<Parsed<'_>>| {
-                for row in parsed {
+                let (duplicates, children) = builder.keys(&parsed);
+                for ((row, duplicate), child) in parsed.into_iter().zip(duplicates).zip(children) {
                     if !matches!(row, Parsed::Blank) {
                         quality.rows_read += 1;
                     }
-                    apply(row, &mut builder, &mut quality.findings);
+                    apply(row, duplicate, child, &mut builder, &mut quality.findings);
                 }
             };
             match rows {
@@ -851,13 +852,13 @@ struct Episode<'r> {
 
 /// The rules that need the rows before (`duplicate_episode_id`: the first
 /// stays), then the row into the columns. Called in input order.
-fn apply(parsed: Parsed<'_>, builder: &mut Builder, findings: &mut Vec<Finding>) {
+fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &mut Builder, findings: &mut Vec<Finding>) {
     let candidate = match parsed {
         Parsed::Blank => return,
         Parsed::Excluded(finding) => return findings.push(finding),
         Parsed::Candidate(candidate) => candidate,
     };
-    if !builder.episode_ids.insert(&candidate.episode_id) {
+    if duplicate {
         return findings.push(Finding {
             file: candidate.file,
             row: candidate.row,
@@ -872,7 +873,7 @@ fn apply(parsed: Parsed<'_>, builder: &mut Builder, findings: &mut Vec<Finding>)
         Outcome::Kept(episode, row_findings) => (episode, row_findings),
     };
     findings.extend(row_findings);
-    builder.push(episode);
+    builder.push(episode, child);
 }
 
 /// The episode ids seen so far, compared exactly, without an allocation per
@@ -971,15 +972,44 @@ impl Builder {
         self.rhi_completed.reserve(rows);
     }
 
-    fn push(&mut self, episode: Episode<'_>) {
-        let child = match self.child_keys.get(episode.child_id.as_ref()) {
-            Some(key) => *key,
-            None => {
-                let key = self.child_keys.len() as u32;
-                self.child_keys.insert(episode.child_id.into_owned(), key);
-                key
-            }
+    /// For each parsed row, in input order: whether its episode id was seen
+    /// before (`duplicate_episode_id`, the first stays), and the number
+    /// standing for its child. The two are independent, so they run side by
+    /// side; each walks the rows in order. A child numbered from a row that
+    /// turns out to be a duplicate only leaves a number unused.
+    fn keys(&mut self, parsed: &[Parsed<'_>]) -> (Vec<bool>, Vec<u32>) {
+        let (seen, children) = (&mut self.episode_ids, &mut self.child_keys);
+        let duplicates = |seen: &mut SeenIds| -> Vec<bool> {
+            parsed.iter().map(|p| matches!(p, Parsed::Candidate(c) if !seen.insert(&c.episode_id))).collect()
         };
+        let numbers = |children: &mut FxHashMap<String, u32>| -> Vec<u32> {
+            let mut number = |id: &str| match children.get(id) {
+                Some(key) => *key,
+                None => {
+                    let key = children.len() as u32;
+                    children.insert(id.to_string(), key);
+                    key
+                }
+            };
+            parsed
+                .iter()
+                .map(|p| match p {
+                    Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, _), .. }) => number(&episode.child_id),
+                    _ => 0,
+                })
+                .collect()
+        };
+        if parsed.len() < 4096 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            return (duplicates(seen), numbers(children));
+        }
+        std::thread::scope(|scope| {
+            let duplicates = scope.spawn(move || duplicates(seen));
+            let numbers = numbers(children);
+            (duplicates.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), numbers)
+        })
+    }
+
+    fn push(&mut self, episode: Episode<'_>, child: u32) {
         let reason = episode.reason.and_then(|text| self.reason_index(&text));
         self.origin.push(episode.origin);
         self.child.push(child);
