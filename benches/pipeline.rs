@@ -1,14 +1,19 @@
 //! Benchmark (not a test): times ingest and metrics on synthetic episodes and
 //! prints the figures. `cargo bench --bench pipeline [-- EPISODES]`
-//! (default 1,000,000). Peak memory is the process's high-water mark.
+//! (default 1,000,000). Each stage runs three times on the same input and
+//! the median is reported with the range, since timings on a shared
+//! two-core machine vary by a tenth or so. Peak memory is the process's
+//! high-water mark.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use missing_report::config::Rules;
 use missing_report::ingest::{read, IngestContext, InputFile};
 use missing_report::metrics::{compute, MetricsContext};
 use missing_report::period::ReportingYear;
 use missing_report::synth::{write_csv, SynthConfig};
+
+const RUNS: usize = 3;
 
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -17,28 +22,48 @@ fn peak_memory_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// Runs `f` `RUNS` times; the last result and the sorted times.
+fn timed<T>(mut f: impl FnMut() -> T) -> (T, Vec<Duration>) {
+    let mut times = Vec::new();
+    let mut result = None;
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        result = Some(f());
+        times.push(started.elapsed());
+    }
+    times.sort();
+    (result.expect("at least one run"), times)
+}
+
+fn report(stage: &str, times: &[Duration], detail: String) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{stage:<9} {:>7.0} ms median (range {:.0}-{:.0} ms over {RUNS} runs)  {detail}",
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    );
+}
+
 fn main() {
     let episodes: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(1_000_000);
     let started = Instant::now();
     let mut bytes = Vec::new();
     write_csv(&SynthConfig::example(episodes, 1), &mut bytes).expect("synthetic data");
-    println!("synth      {:>8.0} ms  ({episodes} episodes, {:.0} MB of CSV)", started.elapsed().as_secs_f64() * 1000.0, bytes.len() as f64 / 1e6);
+    println!("synth     {:>7.0} ms  ({episodes} episodes, {:.0} MB of CSV)", started.elapsed().as_secs_f64() * 1000.0, bytes.len() as f64 / 1e6);
     let after_synth = peak_memory_mib().unwrap_or(0.0);
 
     let rules = Rules::default();
     let file = InputFile { name: "synthetic.csv".into(), bytes };
-    let started = Instant::now();
-    let (data, quality) = read(std::slice::from_ref(&file), &IngestContext::new(&rules)).expect("ingest");
-    println!("ingest     {:>8.0} ms  ({} rows kept, {} findings)", started.elapsed().as_secs_f64() * 1000.0, quality.rows_kept, quality.findings.len());
+    let ((data, quality), times) = timed(|| read(std::slice::from_ref(&file), &IngestContext::new(&rules)).expect("ingest"));
+    report("ingest", &times, format!("({} rows kept, {} findings)", quality.rows_kept, quality.findings.len()));
     drop(file);
 
     let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0 };
-    let started = Instant::now();
-    let metrics = compute(&data, &context).expect("metrics");
-    println!("metrics    {:>8.0} ms  ({} export rows)", started.elapsed().as_secs_f64() * 1000.0, metrics.rows.len());
-    let started = Instant::now();
-    let csv = metrics.to_csv_bytes().expect("export");
-    println!("export     {:>8.0} ms  ({:.1} MB)", started.elapsed().as_secs_f64() * 1000.0, csv.len() as f64 / 1e6);
+    let (metrics, times) = timed(|| compute(&data, &context).expect("metrics"));
+    report("metrics", &times, format!("({} export rows)", metrics.rows.len()));
+    let (csv, times) = timed(|| metrics.to_csv_bytes().expect("export"));
+    report("export", &times, format!("({:.1} MB)", csv.len() as f64 / 1e6));
     if let Some(peak) = peak_memory_mib() {
         println!("peak memory {peak:.0} MiB (of which the synthetic CSV generation {after_synth:.0} MiB)");
     }
