@@ -42,12 +42,6 @@ pub struct Mapping {
     pub values: BTreeMap<Field, HashMap<String, String>>,
 }
 
-impl Mapping {
-    pub fn has(&self, field: Field) -> bool {
-        self.fields.contains_key(&field)
-    }
-}
-
 /// Person attributes and care episodes from the SSD companion extracts.
 #[derive(Debug, Default)]
 pub struct SsdLookups {

@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::assets;
 use crate::config::{InputOptions, InputSource, Layout, Rules};
-use layout::{Mapping, Source, SsdLookups};
+use layout::{Source, SsdLookups};
 use source::{Cells, Content};
 
 /// One input file's name (for messages) and bytes.
@@ -439,7 +439,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
                 // episode ids from growing (and being copied) a row at a time.
                 builder.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
             }
-            let reader = RowReader { file: index, mapping: &mapping, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
+            let reader = RowReader { file: index, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
             // Rows parse in parallel a chunk at a time, then apply in input order.
             let mut apply_all = |parsed: Vec<Parsed<'_>>| {
                 let (duplicates, children, duplicate_check) = timed(&keys_time, || builder.keys(&parsed));
@@ -511,23 +511,10 @@ struct CsvRecords<'a> {
 }
 
 impl CsvRecords<'_> {
-    /// Calls `f` with each record and its spreadsheet row (header = 1). A
-    /// record that cannot be read stops the run with an error naming its row;
-    /// nothing is written before every stage has succeeded.
-    fn for_each(mut self, mut f: impl FnMut(usize, &csv::StringRecord)) -> Result<()> {
-        let mut record = csv::StringRecord::new();
-        for row in 2.. {
-            match self.reader.read_record(&mut record) {
-                Ok(true) => f(row, &record),
-                Ok(false) => break,
-                Err(e) => return Err(record_error(self.file, row, e)),
-            }
-        }
-        Ok(())
-    }
-
     /// Calls `f` with up to `size` records at a time, each with its
-    /// spreadsheet row; the records' memory is reused from chunk to chunk.
+    /// spreadsheet row (header = 1); the records' memory is reused from chunk
+    /// to chunk. A record that cannot be read stops the run with an error
+    /// naming its row; nothing is written before every stage has succeeded.
     fn for_each_chunk(mut self, size: usize, mut f: impl FnMut(&[(usize, csv::StringRecord)])) -> Result<()> {
         let mut chunk: Vec<(usize, csv::StringRecord)> = Vec::new();
         let mut row = 1;
@@ -560,7 +547,7 @@ impl CsvRecords<'_> {
     /// Every record with its row, for the small companion files of a layout.
     fn collect(self) -> Result<Vec<(usize, csv::StringRecord)>> {
         let mut records = Vec::new();
-        self.for_each(|row, record| records.push((row, record.clone())))?;
+        self.for_each_chunk(PARSE_CHUNK, |chunk| records.extend(chunk.iter().cloned()))?;
         Ok(records)
     }
 }
@@ -605,11 +592,16 @@ fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&[String], R
 /// cores busy, small enough that a chunk's records stay in cache.
 const PARSE_CHUNK: usize = 32_768;
 
+/// Whether `rows` rows are enough to be worth splitting over threads (and
+/// there is more than one core to split them over).
+fn worth_threads(rows: usize) -> bool {
+    rows >= 4096 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
 /// Reads one file's rows through its mapping.
 struct RowReader<'a> {
     file: usize,
-    mapping: &'a Mapping,
-    /// `mapping` by field (`Field as usize`), looked up for every cell.
+    /// The file's `Mapping` by field (`Field as usize`), looked up for every cell.
     sources: [Option<&'a Source>; Field::ALL.len()],
     value_maps: [Option<&'a HashMap<String, String>>; Field::ALL.len()],
     ssd: &'a SsdLookups,
@@ -718,11 +710,10 @@ impl RowReader<'_> {
             return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
         }
         let episode_type = get(Field::EpisodeType);
-        let is = |value: &str, words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
         let absent = match episode_type.as_deref() {
             None => false,
-            Some(v) if is(v, &["missing", "m"]) => false,
-            Some(v) if is(v, &["absent", "a", "away"]) => true,
+            Some(v) if is_any(v, &["missing", "m"]) => false,
+            Some(v) if is_any(v, &["absent", "a", "away"]) => true,
             Some(_) => {
                 kept.add(Rule::UnknownValue, Field::EpisodeType, episode_type.as_deref().unwrap_or(""), Action::FieldIgnored);
                 false
@@ -750,7 +741,7 @@ impl RowReader<'_> {
         let date_of_birth = date(Field::DateOfBirth, &mut kept).map(|t| t.date());
         let mut end = date(Field::End, &mut kept);
         let rhi_completed = date(Field::RhiCompleted, &mut kept);
-        let open = self.mapping.has(Field::End) && get(Field::End).is_none();
+        let open = self.sources[Field::End as usize].is_some() && get(Field::End).is_none();
 
         if let Some(e) = end {
             if e < start {
@@ -811,8 +802,8 @@ impl RowReader<'_> {
             }
         }
         let sex = match get(Field::Sex).as_deref() {
-            Some(v) if is(v, &["m", "male", "1"]) => "male",
-            Some(v) if is(v, &["f", "female", "2"]) => "female",
+            Some(v) if is_any(v, &["m", "male", "1"]) => "male",
+            Some(v) if is_any(v, &["f", "female", "2"]) => "female",
             _ => "other_unknown",
         };
         let episode = Episode {
@@ -841,10 +832,10 @@ impl RowReader<'_> {
 
     /// Parses `rows` on every core (pure work), in input order.
     fn parse_rows<'r, C: Cells + Sync>(&'r self, rows: &'r [(usize, C)]) -> Vec<Parsed<'r>> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || rows.len() < 4096 {
+        if !worth_threads(rows.len()) {
             return rows.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect();
         }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::thread::scope(|scope| {
             let parts: Vec<_> = rows
                 .chunks(rows.len().div_ceil(threads))
@@ -932,6 +923,17 @@ fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &mut Builder,
     builder.push(episode, child);
 }
 
+/// The number standing for `key`: the next one when `key` is new, so numbers
+/// follow first appearance.
+fn number_for(numbers: &mut FxHashMap<String, u32>, key: &str) -> u32 {
+    if let Some(number) = numbers.get(key) {
+        return *number;
+    }
+    let number = numbers.len() as u32;
+    numbers.insert(key.to_string(), number);
+    number
+}
+
 /// The episode ids seen so far, compared exactly, without an allocation per
 /// id: the ids stand end to end in one buffer and the table holds where.
 #[derive(Default)]
@@ -1005,6 +1007,8 @@ impl Builder {
         self.child.len()
     }
 
+    /// Room for `rows` rows: measured, growing the columns and the id set a
+    /// row at a time costs about a twentieth of ingest.
     fn reserve(&mut self, rows: usize) {
         self.episode_ids.reserve(rows);
         self.origin.reserve(rows);
@@ -1041,23 +1045,15 @@ impl Builder {
             (flags, started.elapsed())
         };
         let numbers = |children: &mut FxHashMap<String, u32>| -> Vec<u32> {
-            let mut number = |id: &str| match children.get(id) {
-                Some(key) => *key,
-                None => {
-                    let key = children.len() as u32;
-                    children.insert(id.to_string(), key);
-                    key
-                }
-            };
             parsed
                 .iter()
                 .map(|p| match p {
-                    Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, _), .. }) => number(&episode.child_id),
+                    Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, _), .. }) => number_for(children, &episode.child_id),
                     _ => 0,
                 })
                 .collect()
         };
-        if parsed.len() < 4096 || std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        if !worth_threads(parsed.len()) {
             let (flags, took) = duplicates(seen);
             return (flags, numbers(children), took);
         }
@@ -1098,14 +1094,12 @@ impl Builder {
             return *index;
         }
         let labels = normalise_reasons(text);
-        let index = (!labels.is_empty()).then(|| match self.reason_label_index.get(&labels) {
-            Some(i) => *i,
-            None => {
-                let i = self.reason_labels.len() as u32;
-                self.reason_label_index.insert(labels.clone(), i);
+        let index = (!labels.is_empty()).then(|| {
+            let index = number_for(&mut self.reason_label_index, &labels);
+            if index as usize == self.reason_labels.len() {
                 self.reason_labels.push(labels);
-                i
             }
+            index
         });
         self.reason_of_text.insert(text.to_string(), index);
         index
@@ -1257,12 +1251,16 @@ fn normalise_reasons(text: &str) -> String {
     labels.join(";")
 }
 
+/// Whether `value` is one of `words`, in any case.
+fn is_any(value: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| value.eq_ignore_ascii_case(w))
+}
+
 /// `Y`/`N`, `yes`/`no`, `true`/`false`, `1`/`0` in any case; `None` if unrecognised.
 pub fn parse_yes_no(value: &str) -> Option<bool> {
-    let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
-    if is(&["y", "yes", "true", "1"]) {
+    if is_any(value, &["y", "yes", "true", "1"]) {
         Some(true)
-    } else if is(&["n", "no", "false", "0"]) {
+    } else if is_any(value, &["n", "no", "false", "0"]) {
         Some(false)
     } else {
         None

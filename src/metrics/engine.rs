@@ -8,9 +8,9 @@
 //! (month, previous month) leaves a small table that answers every window.
 //! Breakdown categories are stacked as one filtered block each, which keeps
 //! that order without a sort. Episodes per child (top-N share, children by
-//! number of episodes) come from one pass over the counted episodes. The repeat trigger compares
-//! each counted episode's start with the start `n - 1` episodes earlier for
-//! the same child.
+//! number of episodes) come from one pass over the counted episodes. The
+//! repeat trigger compares each counted episode's start with the start
+//! `n - 1` episodes earlier for the same child.
 
 use std::collections::BTreeMap;
 
@@ -124,12 +124,11 @@ fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> L
     let rows = frame.clone().lazy().select(columns);
 
     // Repeat trigger: among a child's counted episodes in start order, an
-    // episode completes a run when the episode `n - 1` places earlier started
-    // no more than `days` before it.
-    // On rows sorted by child and start, the episode `n - 1` places earlier
-    // is the row `n - 1` above when that row is the same child's.
+    // episode completes a run when the episode `n - 1` places earlier (on
+    // rows sorted by child and start, the row `n - 1` above, when it is the
+    // same child's) started no more than `days` before it.
     let run = |episodes: u32, days: u32| -> Expr {
-        let back = lit(episodes.max(1) as i64 - 1);
+        let back = lit(episodes as i64 - 1);
         let same_child = col("child").eq(col("child").shift(back.clone())).fill_null(lit(false));
         let close = (col("start_ms") - col("start_ms").shift(back)).lt_eq(lit(days as i64 * DAY_MS));
         as_count(same_child.and(close))
@@ -260,12 +259,12 @@ fn distinct_labels(part: &DataFrame) -> Result<Vec<String>> {
 /// (index = episodes), from one pass over the counted episodes, which come
 /// in (cohort, child, start) order.
 fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Result<Vec<Vec<Vec<u64>>>> {
-    let child_months = stacked.clone().filter(col("ep").gt(lit(0))).select([col("cohort"), col("child"), col("month"), col("ep")]).collect();
-    let child_months = Context::context(child_months, "counting episodes per child")?;
-    let cohort = child_months.column("cohort")?.u32()?.clone();
-    let child = child_months.column("child")?.u32()?.clone();
-    let month = child_months.column("month")?.i32()?.clone();
-    let episodes = numbers(&child_months, "ep")?;
+    let counted = stacked.clone().filter(col("ep").gt(lit(0))).select([col("cohort"), col("child"), col("month"), col("ep")]).collect();
+    let counted = Context::context(counted, "counting episodes per child")?;
+    let cohort = counted.column("cohort")?.u32()?.clone();
+    let child = counted.column("child")?.u32()?.clone();
+    let month = counted.column("month")?.i32()?.clone();
+    let episodes = numbers(&counted, "ep")?;
 
     // month → the windows containing it.
     let lowest = windows.iter().map(|w| w.first.0).min().unwrap_or(0);
@@ -291,7 +290,7 @@ fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Res
         }
         touched.clear();
     };
-    for i in 0..child_months.height() {
+    for i in 0..counted.height() {
         let (Some(c), Some(ch), Some(m)) = (cohort.get(i), child.get(i), month.get(i)) else { continue };
         if i > 0 && (cohort.get(i - 1), child.get(i - 1)) != (Some(c), Some(ch)) {
             flush(cohort.get(i - 1).unwrap_or(0) as usize, &mut in_window, &mut touched);
@@ -305,7 +304,7 @@ fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Res
             }
         }
     }
-    if let Some(c) = cohort.get(child_months.height().saturating_sub(1)) {
+    if let Some(c) = cohort.get(counted.height().saturating_sub(1)) {
         flush(c as usize, &mut in_window, &mut touched);
     }
     Ok(histograms)
@@ -333,7 +332,7 @@ fn top_and_bands(histogram: &[u64], n: u64) -> (u64, [u64; 7]) {
 /// No row is repeated per window: additive counts are summed per month and
 /// windows add up their months; children are counted once per window through
 /// their first appearance in it (`cell_over`); episodes per child come from
-/// one pass over each child's monthly counts.
+/// one pass over the counted episodes.
 pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
     let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
     let rows = episode_rows(frame, rules, &categorical).collect();

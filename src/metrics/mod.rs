@@ -108,7 +108,6 @@ impl Dimension {
         }
     }
 
-
     /// Input columns the dimension is read from.
     pub fn needs(self) -> &'static [Field] {
         match self {
