@@ -7,10 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use missing_report::config::Rules;
 use missing_report::ingest::{read_timed, IngestContext, InputFile};
 use missing_report::metrics::{compute, MetricsContext};
 use missing_report::period::ReportingYear;
+use missing_report::rules::CountingRules;
 use missing_report::synth::{write_csv, SynthConfig};
 
 const RUNS: usize = 3;
@@ -50,10 +50,14 @@ fn main() {
     let started = Instant::now();
     let mut bytes = Vec::new();
     write_csv(&SynthConfig::example(episodes, 1), &mut bytes).expect("synthetic data");
-    println!("synth     {:>7.0} ms  ({episodes} episodes, {:.0} MB of CSV)", started.elapsed().as_secs_f64() * 1000.0, bytes.len() as f64 / 1e6);
+    println!(
+        "synth     {:>7.0} ms  ({episodes} episodes, {:.0} MB of CSV)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        bytes.len() as f64 / 1e6
+    );
     let after_synth = peak_memory_mib().unwrap_or(0.0);
 
-    let rules = Rules::default();
+    let rules = CountingRules::default();
     let file = InputFile { name: "synthetic.csv".into(), bytes };
     let ((data, quality, parts), times) = timed(|| read_timed(std::slice::from_ref(&file), &IngestContext::new(&rules)).expect("ingest"));
     report("ingest", &times, format!("({} rows kept, {} findings)", quality.rows_kept, quality.findings.len()));

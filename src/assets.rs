@@ -34,8 +34,3 @@ pub const FONTS: [&[u8]; 4] = [FONT_REGULAR, FONT_BOLD, FONT_ITALIC, FONT_BOLD_I
 pub fn builtin_template(name: &str) -> Option<&'static str> {
     TEMPLATE_NAMES.iter().copied().find(|t| *t == name)
 }
-
-/// The source of a built-in template file.
-pub fn template_file(file: &str) -> Option<&'static str> {
-    TEMPLATE_FILES.iter().find(|(name, _)| *name == file).map(|(_, source)| *source)
-}

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use missing_report::config::{Layout, Overrides};
+use missing_report::config::Overrides;
+use missing_report::ingest::Layout;
 use missing_report::period::YearMonth;
 
 /// Turns episode-level data about children who go missing from home or care
@@ -47,7 +48,28 @@ pub struct InputArgs {
     pub inputs: Vec<PathBuf>,
     /// Layout of the input files.
     #[arg(long, value_enum)]
-    pub layout: Option<Layout>,
+    pub layout: Option<LayoutArg>,
+}
+
+/// The layouts of `ingest::Layout`, as the command line spells them.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LayoutArg {
+    /// The canonical episode CSV of INPUT.md (or any extract mapped with input.columns).
+    Canonical,
+    /// The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END), one file per year.
+    Ssda903,
+    /// Standard Safeguarding Dataset: ssd_missing with ssd_person and CLA episodes or a list of looked-after ids.
+    Ssd,
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(layout: LayoutArg) -> Self {
+        match layout {
+            LayoutArg::Canonical => Layout::Canonical,
+            LayoutArg::Ssda903 => Layout::Ssda903,
+            LayoutArg::Ssd => Layout::Ssd,
+        }
+    }
 }
 
 #[derive(Debug, Args, Default)]
@@ -125,18 +147,17 @@ fn parse_month(text: &str) -> Result<YearMonth, String> {
 impl BuildArgs {
     pub fn overrides(&self) -> Overrides {
         Overrides {
-            inputs: self.input.inputs.clone(),
-            layout: self.input.layout,
             period_end: self.period,
             template: self.template.clone(),
             commentary: self.commentary.clone(),
             output: self.out.clone(),
+            ..self.input.overrides()
         }
     }
 }
 
 impl InputArgs {
     pub fn overrides(&self) -> Overrides {
-        Overrides { inputs: self.inputs.clone(), layout: self.layout, ..Overrides::default() }
+        Overrides { inputs: self.inputs.clone(), layout: self.layout.map(Layout::from), ..Overrides::default() }
     }
 }

@@ -2,86 +2,85 @@
 //! committee-ready PDF papers out. One module per stage, each handing an owned
 //! value to the next (see ARCHITECTURE.md):
 //! `ingest` → `Episodes` → `metrics` → `Metrics` → `charts` → `Charts` →
-//! `render` → PDF bytes → `output::write_build`.
+//! `report` → `ReportData` → `render` → PDF bytes → `output`.
+//! `config` resolves the settings and builds each stage's context; the
+//! functions here run the stages in order and write nothing.
 
 pub mod assets;
 pub mod charts;
 pub mod config;
+pub mod format;
 pub mod ingest;
 pub mod metrics;
 pub mod narrative;
 pub mod output;
 pub mod period;
 pub mod render;
+pub mod report;
+pub mod rules;
+pub mod starter;
 pub mod synth;
-pub mod text;
+pub mod timings;
 
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
 use crate::config::Config;
-use crate::ingest::{DataQuality, Episodes};
-use crate::metrics::{Metrics, MetricsContext};
-use crate::period::ReportingYear;
+use crate::ingest::{DataQuality, InputFile, UnusableInput};
+use crate::metrics::Metrics;
+use crate::output::OutputFile;
+use crate::report::{Commentary, ReportData};
+use crate::timings::Timings;
 
-/// Everything `build` writes, held in memory until every stage has succeeded.
-pub struct BuildOutput {
-    pub pdf: Vec<u8>,
-    pub pages: usize,
-    pub charts: charts::Charts,
-    pub metrics_csv: Vec<u8>,
+/// The figures and how the rows behind them were read.
+pub struct Figures {
     pub quality: DataQuality,
-    pub warnings: Vec<String>,
-    pub placeholders: Vec<String>,
-    /// Wall time of each stage, in order.
-    pub timings: Vec<(&'static str, Duration)>,
+    pub metrics: Metrics,
 }
 
 /// Reads the inputs and computes the metrics: the part `build` and `metrics` share.
-pub fn load_and_compute(config: &Config) -> Result<(Episodes, DataQuality, Metrics, Vec<(&'static str, Duration)>)> {
-    let mut timings = Vec::new();
-    let started = Instant::now();
-    let (episodes, quality) = ingest::load(&config.inputs, &config.ingest_context())?;
-    timings.push(("ingest", started.elapsed()));
-    let started = Instant::now();
-    let context = MetricsContext {
-        rules: config.rules.clone(),
-        year: ReportingYear { start_month: config.year_start_month },
-        period_end: config.period_end,
-        suppression_threshold: config.suppression_threshold,
-    };
-    let metrics = metrics::compute(&episodes, &context)?;
-    timings.push(("metrics", started.elapsed()));
-    Ok((episodes, quality, metrics, timings))
+pub fn compute(config: &Config, timings: &mut Timings) -> Result<Figures> {
+    let (episodes, quality) = timings.time("ingest", || ingest::load(&config.inputs, &config.ingest_context()))?;
+    let metrics = timings.time("metrics", || metrics::compute(&episodes, &config.metrics_context()))?;
+    Ok(Figures { quality, metrics })
+}
+
+/// Everything `build` writes, held in memory until every stage has succeeded.
+pub struct BuildOutput {
+    /// The files, relative to the output folder, in the order they are written (the PDF last).
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub quality: DataQuality,
+    /// Typst warnings.
+    pub warnings: Vec<String>,
+    /// Commentary slots that still show a placeholder.
+    pub placeholders: Vec<String>,
+    pub timings: Timings,
+}
+
+impl BuildOutput {
+    /// How many charts are among the files.
+    pub fn chart_count(&self) -> usize {
+        self.files.iter().filter(|f| f.path.starts_with("charts")).count()
+    }
 }
 
 /// Runs every stage; writes nothing.
 pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
-    let (_episodes, quality, metrics, mut timings) = load_and_compute(config)?;
-    let started = Instant::now();
-    let metrics_csv = metrics.to_csv_bytes()?;
-    timings.push(("export", started.elapsed()));
-
-    let started = Instant::now();
-    let charts = charts::render(&metrics)?;
-    timings.push(("charts", started.elapsed()));
-
-    let started = Instant::now();
-    let commentary = match &config.commentary {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read commentary file {}", path.display()))?;
-            render::commentary::parse(&text)
-        }
-        None => Default::default(),
-    };
-    let template = render::Template::load(&config.template)?;
-    let narrative = narrative::write(&metrics);
-    let data = render::data::ReportData::new(config, &metrics, &charts, &quality, &narrative, commentary);
-    let svgs: Vec<(String, String)> = charts.charts.iter().map(|c| (c.name.to_string(), c.svg.clone())).collect();
-    let date = config.report.meeting_date.unwrap_or_else(|| metrics.report.period_end.last_day());
-    let rendered = render::render(&template, &data, &svgs, date)?;
-    timings.push(("render", started.elapsed()));
+    let mut timings = Timings::default();
+    let Figures { quality, metrics } = compute(config, &mut timings)?;
+    let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
+    let charts = timings.time("charts", || charts::draw(&metrics))?;
+    let rendered = timings.time("render", || {
+        let commentary = read_commentary(config.commentary.as_deref())?;
+        let template = render::Template::load(&config.template)?;
+        let narrative = narrative::summarise(&metrics);
+        let data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative, commentary);
+        let svgs: Vec<(String, String)> = charts.charts.iter().map(|c| (c.name.to_string(), c.svg.clone())).collect();
+        let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
+        render::render_pdf(&template, &data, &svgs, date)
+    })?;
 
     if require_commentary && !rendered.placeholders.is_empty() {
         bail!(
@@ -90,14 +89,36 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
             config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
         );
     }
-    Ok(BuildOutput {
-        pdf: rendered.pdf,
-        pages: rendered.pages,
-        charts,
-        metrics_csv,
-        quality,
-        warnings: rendered.warnings,
-        placeholders: rendered.placeholders,
-        timings,
-    })
+    let mut files: Vec<OutputFile> =
+        charts.charts.into_iter().map(|c| OutputFile::new(format!("charts/{}.svg", c.name), c.svg.into_bytes())).collect();
+    files.push(OutputFile::new("metrics.csv", metrics_csv));
+    files.push(OutputFile::new("report.pdf", rendered.pdf));
+    Ok(BuildOutput { files, pages: rendered.pages, quality, warnings: rendered.warnings, placeholders: rendered.placeholders, timings })
+}
+
+fn read_commentary(path: Option<&Path>) -> Result<Commentary> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read commentary file {}", path.display()))?;
+            Ok(report::commentary::parse(&text))
+        }
+        None => Ok(Commentary::default()),
+    }
+}
+
+/// What `validate` found: every finding, and how many episodes would be counted.
+pub struct Validation {
+    pub quality: DataQuality,
+    pub counted: usize,
+    /// Whether any episode is left to count (a report can be built).
+    pub countable: Result<(), UnusableInput>,
+}
+
+/// Reads the inputs as `build` would, without computing anything.
+pub fn validate(config: &Config) -> Result<Validation> {
+    let files = config.inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
+    let (episodes, quality) = ingest::read(&files, &config.ingest_context())?;
+    let counted = episodes.counted(&config.rules);
+    let countable = ingest::check_countable(&episodes, &quality, &config.rules, &files);
+    Ok(Validation { quality, counted, countable })
 }

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
+use crate::format::{capitalise, thousands};
 use crate::metrics::{Change, Cohort, Metric, Metrics, Value, Window};
-use crate::text::thousands;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sentence {
@@ -64,13 +64,13 @@ pub fn children(n: u64) -> String {
     }
 }
 
-/// Writes the summary sentences for the report's windows (all children).
-pub fn write(metrics: &Metrics) -> Narrative {
-    let report = &metrics.report;
+/// The summary sentences for the report's windows (all children).
+pub fn summarise(metrics: &Metrics) -> Narrative {
+    let windows = &metrics.windows;
     let year = metrics.year;
-    let current = report.year_to_date;
+    let current = windows.year_to_date;
     let earlier = current.year_earlier();
-    let ytd_phrase = if report.partial_year {
+    let ytd_phrase = if windows.partial_year {
         format!(
             "in {} to {} compared with the same months a year earlier",
             crate::period::MONTH_NAMES[current.first.month() as usize - 1],
@@ -79,12 +79,9 @@ pub fn write(metrics: &Metrics) -> Narrative {
     } else {
         format!("in {} compared with {}", year.year_label(current.first), year.year_label(earlier.first))
     };
-    let rolling = report.rolling12;
-    let rolling_phrase = format!(
-        "in the 12 months to {} compared with the 12 months to {}",
-        rolling.last.long_name(),
-        rolling.last.plus(-12).long_name()
-    );
+    let rolling = windows.rolling12;
+    let rolling_phrase =
+        format!("in the 12 months to {} compared with the 12 months to {}", rolling.last.long_name(), rolling.last.plus(-12).long_name());
     let mut sentences = Vec::new();
     let mut compare = |metric: Metric, subject: &str, from: Window, to: Window, phrase: &str| {
         if let Some(change) = metrics.change(Cohort::All, metric, from, to) {
@@ -100,7 +97,7 @@ pub fn write(metrics: &Metrics) -> Narrative {
     compare(Metric::PctRhiAccepted, "return home interview offers accepted", earlier, current, &ytd_phrase);
     compare(Metric::PctRhiWithin72h, "interviews completed within 72 hours of return", earlier, current, &ytd_phrase);
 
-    let window_name = if report.partial_year { current.name() } else { year.year_label(current.first) };
+    let window_name = if windows.partial_year { current.name() } else { year.year_label(current.first) };
     let threshold = metrics.suppression_threshold as u64;
     if let Some(Value::Count(n)) = metrics.value(Cohort::All, current, Metric::ChildrenRepeat) {
         let rule = metrics.rules.repeat;
@@ -125,14 +122,6 @@ pub fn write(metrics: &Metrics) -> Narrative {
         });
     }
     Narrative { sentences }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
@@ -169,8 +158,14 @@ mod tests {
 
     #[test]
     fn equal_values_are_unchanged_even_when_rates_differ_beyond_print() {
-        assert_eq!(describe_change("missing episodes", &count(288, 288), "in 2024"), "The number of missing episodes was unchanged at 288 in 2024.");
-        assert_eq!(describe_change("offers accepted", &rate(56.51, 56.54), "in 2024"), "The percentage of offers accepted was unchanged at 56.5% in 2024.");
+        assert_eq!(
+            describe_change("missing episodes", &count(288, 288), "in 2024"),
+            "The number of missing episodes was unchanged at 288 in 2024."
+        );
+        assert_eq!(
+            describe_change("offers accepted", &rate(56.51, 56.54), "in 2024"),
+            "The percentage of offers accepted was unchanged at 56.5% in 2024."
+        );
     }
 
     #[test]

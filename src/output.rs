@@ -2,11 +2,23 @@
 //! its target and renamed into place, so an existing output is only ever
 //! replaced by a complete new one.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::BuildOutput;
+/// One file a command writes: where (relative to its output folder, or a
+/// whole path) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        OutputFile { path: path.into(), bytes }
+    }
+}
 
 /// Writes `bytes` to `path` via a temporary file in the same folder.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -21,11 +33,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// `DIR/report.pdf`, `DIR/charts/<name>.svg` and `DIR/metrics.csv`.
-pub fn write_build(folder: &Path, output: &BuildOutput) -> Result<()> {
-    for chart in &output.charts.charts {
-        write_atomically(&folder.join("charts").join(format!("{}.svg", chart.name)), chart.svg.as_bytes())?;
+/// Writes every file under `folder`, in order.
+pub fn write_files(folder: &Path, files: &[OutputFile]) -> Result<()> {
+    for file in files {
+        write_atomically(&folder.join(&file.path), &file.bytes)?;
     }
-    write_atomically(&folder.join("metrics.csv"), &output.metrics_csv)?;
-    write_atomically(&folder.join("report.pdf"), &output.pdf)
+    Ok(())
 }

@@ -71,10 +71,47 @@ impl<'de> Deserialize<'de> for YearMonth {
     }
 }
 
+/// A month number 1-12, checked while the YAML is read so the error has a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthOfYear(pub u32);
+
+impl<'de> Deserialize<'de> for MonthOfYear {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = u32::deserialize(deserializer)?;
+        if (1..=12).contains(&value) {
+            Ok(MonthOfYear(value))
+        } else {
+            Err(serde::de::Error::custom(format!("{value} is not a month number (1-12)")))
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` date, checked while the YAML is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IsoDate(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for IsoDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(IsoDate)
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a date: write it as YYYY-MM-DD")))
+    }
+}
+
+/// For `#[serde(deserialize_with)]`: an optional `YYYY-MM-DD` date (`null` or absent: none).
+pub fn optional_iso_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<NaiveDate>, D::Error> {
+    Ok(Option::<IsoDate>::deserialize(deserializer)?.map(|date| date.0))
+}
+
+/// `1 May 2025`, for running text.
+pub fn long_date(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), MONTH_NAMES[date.month0() as usize], date.year())
+}
+
 pub const MONTH_ABBREVIATIONS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-pub const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
-];
+pub const MONTH_NAMES: [&str; 12] =
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /// Reporting years and quarters for a year that starts in `start_month`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,5 +174,11 @@ mod tests {
         assert_eq!(YearMonth::parse("2024-13"), None);
         assert_eq!(YearMonth::parse("03/2024"), None);
         assert_eq!(YearMonth::new(2024, 2).last_day().to_string(), "2024-02-29");
+    }
+
+    #[test]
+    fn long_dates_have_no_leading_zero() {
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2025, 5, 1).unwrap()), "1 May 2025");
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()), "31 December 2024");
     }
 }

@@ -23,12 +23,7 @@ pub struct SynthConfig {
 impl SynthConfig {
     /// The bundled example: three reporting years, April 2022 to March 2025.
     pub fn example(episodes: usize, seed: u64) -> Self {
-        SynthConfig {
-            episodes,
-            seed,
-            first_day: NaiveDate::from_ymd_opt(2022, 4, 1).expect("valid date"),
-            months: 36,
-        }
+        SynthConfig { episodes, seed, first_day: NaiveDate::from_ymd_opt(2022, 4, 1).expect("valid date"), months: 36 }
     }
 }
 
@@ -67,9 +62,9 @@ impl Rng {
         }
         weights.len() - 1
     }
-    fn pick<'a, T>(&mut self, items: &'a [(T, f64)]) -> &'a T {
+    fn pick<T: Copy>(&mut self, items: &[(T, f64)]) -> T {
         let weights: Vec<f64> = items.iter().map(|(_, w)| *w).collect();
-        &items[self.weighted(&weights)].0
+        items[self.weighted(&weights)].0
     }
 }
 
@@ -107,10 +102,8 @@ const REASONS: &[(&str, f64)] = &[
 const SEASON: [f64; 12] = [0.80, 0.82, 0.92, 1.00, 1.10, 1.12, 1.22, 1.18, 1.10, 1.04, 0.90, 0.80];
 
 /// Start hour weights (0..23): mostly afternoon and evening.
-const START_HOURS: [f64; 24] = [
-    3.0, 2.0, 1.5, 1.0, 0.5, 0.5, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.5, 8.0, 9.0,
-    10.0, 10.5, 10.0, 9.0, 7.0, 5.0,
-];
+const START_HOURS: [f64; 24] =
+    [3.0, 2.0, 1.5, 1.0, 0.5, 0.5, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.5, 8.0, 9.0, 10.0, 10.5, 10.0, 9.0, 7.0, 5.0];
 
 struct Child {
     id: String,
@@ -227,15 +220,11 @@ fn generate(config: &SynthConfig) -> (Vec<Child>, Vec<Episode>) {
         let child = Child {
             id: format!("NMC{:0width$}", index + 1, width = id_width),
             date_of_birth,
-            sex: *rng.pick(&[("M", 48.0), ("F", 50.5), ("U", 1.5)]),
-            ethnicity: *rng.pick(ETHNICITIES),
+            sex: rng.pick(&[("M", 48.0), ("F", 50.5), ("U", 1.5)]),
+            ethnicity: rng.pick(ETHNICITIES),
             looked_after,
             other_la,
-            placement_area: if looked_after {
-                *rng.pick(&[("in_area", 64.0), ("out_of_area", 34.0), ("", 2.0)])
-            } else {
-                ""
-            },
+            placement_area: if looked_after { rng.pick(&[("in_area", 64.0), ("out_of_area", 34.0), ("", 2.0)]) } else { "" },
             uasc: looked_after && rng.chance(0.07),
             cse_prone: if rng.chance(0.12) { 0.45 } else { 0.02 },
             cce_prone: if rng.chance(0.15) { 0.5 } else { 0.03 },
@@ -258,9 +247,7 @@ fn generate(config: &SynthConfig) -> (Vec<Child>, Vec<Episode>) {
             }
             let start_day = month_first + Duration::days(rng.between(0, days_in_month(month_first) - 1));
             let hour = rng.weighted(&START_HOURS) as u32;
-            let start = start_day
-                .and_hms_opt(hour, rng.between(0, 11) as u32 * 5, 0)
-                .expect("valid time");
+            let start = start_day.and_hms_opt(hour, rng.between(0, 11) as u32 * 5, 0).expect("valid time");
             episodes.push(episode(&mut rng, index, &children[index], start, span_end));
         }
     }
@@ -326,7 +313,7 @@ fn episode(rng: &mut Rng, child_index: usize, child: &Child, start: NaiveDateTim
     let end = if open { None } else { Some(end_time) };
     let mut reason = rng.pick(REASONS).to_string();
     if rng.chance(0.12) {
-        let second = *rng.pick(REASONS);
+        let second = rng.pick(REASONS);
         if second != reason {
             reason = format!("{reason};{second}");
         }
@@ -366,18 +353,7 @@ fn episode(rng: &mut Rng, child_index: usize, child: &Child, start: NaiveDateTim
             }
         }
     };
-    Episode {
-        child: child_index,
-        start,
-        end,
-        absent,
-        reason,
-        cse,
-        cce,
-        rhi_offered,
-        rhi_outcome,
-        rhi_completed,
-    }
+    Episode { child: child_index, start, end, absent, reason, cse, cce, rhi_offered, rhi_outcome, rhi_completed }
 }
 
 fn add_months(date: NaiveDate, months: i64) -> NaiveDate {

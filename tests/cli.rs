@@ -176,7 +176,11 @@ fn final_refuses_placeholders_and_accepts_full_commentary() {
     let out = dir.path().join("out");
     let refused = run(binary().args(["build", "--final", "--out"]).arg(&out));
     assert_eq!(refused.status.code(), Some(1));
-    assert!(stderr(&refused).contains("placeholders for: all_children, children_in_care, recommendations, summary"), "{}", stderr(&refused));
+    assert!(
+        stderr(&refused).contains("placeholders for: all_children, children_in_care, recommendations, summary"),
+        "{}",
+        stderr(&refused)
+    );
     assert!(!out.exists(), "nothing is written when the build fails");
 
     let commentary = dir.path().join("commentary.md");
@@ -273,12 +277,16 @@ fn rules_in_the_config_change_the_figures_and_the_appendix_says_so() {
     assert_ok(&ruled);
     let out = dir.path().join("out");
     let text = pdf_text(&out.join("report.pdf"));
-    for needle in ["3 episodes that started within 30 days", "10 children with the most episodes", "shown as c", "counted as missing episodes"] {
+    for needle in
+        ["3 episodes that started within 30 days", "10 children with the most episodes", "shown as c", "counted as missing episodes"]
+    {
         assert!(text.contains(needle), "the appendix lacks {needle:?}");
     }
     let default_rows = read_export(&String::from_utf8(default_export.stdout).unwrap());
     let ruled_rows = read_export(&std::fs::read_to_string(out.join("metrics.csv")).unwrap());
-    let key = |metric: &str| ("all".to_string(), "year".to_string(), "2024-25".to_string(), "all".to_string(), "all".to_string(), metric.to_string());
+    let key = |metric: &str| {
+        ("all".to_string(), "year".to_string(), "2024-25".to_string(), "all".to_string(), "all".to_string(), metric.to_string())
+    };
     // Absences now count as episodes; the 30-day repeat trigger is the 30-day metric.
     let n = |rows: &BTreeMap<Key, String>, m: &str| rows[&key(m)].parse::<f64>().unwrap();
     assert_eq!(n(&ruled_rows, "episodes"), n(&default_rows, "episodes") + n(&default_rows, "absences"));
@@ -328,12 +336,19 @@ fn findings(file: &Path, config: Option<&Path>) -> (Output, Vec<(usize, String, 
     let rows = if findings.exists() {
         let mut reader = csv::Reader::from_path(&findings).unwrap();
         assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["file", "row", "column", "rule", "value", "action"]);
-        reader.records().map(|r| r.unwrap()).map(|r| (r[1].parse().unwrap(), r[3].to_string(), r[2].to_string(), r[5].to_string())).collect()
+        reader
+            .records()
+            .map(|r| r.unwrap())
+            .map(|r| (r[1].parse().unwrap(), r[3].to_string(), r[2].to_string(), r[5].to_string()))
+            .collect()
     } else {
         Vec::new()
     };
     (output, rows)
 }
+
+/// A finding as the findings CSV gives it: (row, column, action).
+type ExpectedFinding<'a> = (usize, &'a str, &'a str);
 
 #[test]
 fn every_data_quality_rule_finds_the_rows_worked_out_by_hand() {
@@ -341,7 +356,7 @@ fn every_data_quality_rule_finds_the_rows_worked_out_by_hand() {
     let extract_date = dir.path().join("extract.yaml");
     std::fs::write(&extract_date, "rules:\n  extract_date: 2023-06-30\n").unwrap();
     // (rule, expected (row, column, action) of its findings); row 1 is the header.
-    let cases: [(&str, &[(usize, &str, &str)]); 14] = [
+    let cases: [(&str, &[ExpectedFinding]); 14] = [
         ("missing_required", &[(3, "child_id", "excluded"), (4, "start", "excluded"), (5, "looked_after", "excluded")]),
         ("unparseable_date", &[(2, "start", "excluded"), (3, "end;rhi_completed", "field_ignored"), (4, "date_of_birth", "field_ignored")]),
         ("duplicate_episode_id", &[(4, "episode_id", "excluded"), (5, "episode_id", "excluded"), (6, "episode_id", "excluded")]),
@@ -350,7 +365,10 @@ fn every_data_quality_rule_finds_the_rows_worked_out_by_hand() {
         ("rhi_before_end", &[(2, "rhi_completed", "kept")]),
         ("rhi_completed_not_offered", &[(2, "rhi_completed", "kept")]),
         ("age_out_of_range", &[(2, "date_of_birth", "field_ignored"), (3, "date_of_birth", "field_ignored")]),
-        ("unknown_value", &[(2, "looked_after", "field_ignored"), (3, "placement_area;rhi_outcome", "field_ignored"), (4, "cse_risk", "field_ignored")]),
+        (
+            "unknown_value",
+            &[(2, "looked_after", "field_ignored"), (3, "placement_area;rhi_outcome", "field_ignored"), (4, "cse_risk", "field_ignored")],
+        ),
         ("overlapping_episodes", &[(3, "start", "kept"), (4, "start", "kept"), (7, "start", "kept")]),
         ("long_episode", &[(2, "end", "kept")]),
         ("open_episode", &[(2, "end", "kept"), (3, "end", "kept")]),
@@ -442,7 +460,11 @@ fn a_one_megabyte_field_and_five_hundred_extra_columns_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big_field.csv");
     let field = "x".repeat(1 << 20);
-    std::fs::write(&big, format!("episode_id,child_id,looked_after,start,reason\ne1,c1,Y,2023-05-01,\"{field}\"\ne2,c2,N,2023-05-02,cse\n")).unwrap();
+    std::fs::write(
+        &big,
+        format!("episode_id,child_id,looked_after,start,reason\ne1,c1,Y,2023-05-01,\"{field}\"\ne2,c2,N,2023-05-02,cse\n"),
+    )
+    .unwrap();
     assert_eq!(validate_file(&big), Ok(2));
     let wide = dir.path().join("wide.csv");
     let extra: Vec<String> = (0..500).map(|i| format!("extra_{i}")).collect();
@@ -474,7 +496,9 @@ fn ssda903_and_ssd_extracts_count_the_same_looked_after_episodes_as_canonical_ro
     let canonical = read_export(&export_of(&[], &["canonical.csv"]));
     let ssda903 = read_export(&export_of(&["--layout", "ssda903"], &["ssda903_missing_2022-23.csv", "ssda903_missing_2023-24.csv"]));
     let ssd = read_export(&export_of(&["--layout", "ssd"], &["ssd_missing.csv", "ssd_person.csv", "ssd_cla_episodes.csv"]));
-    let key = |year: &str, metric: &str| ("looked_after".to_string(), "year".to_string(), year.to_string(), "all".to_string(), "all".to_string(), metric.to_string());
+    let key = |year: &str, metric: &str| {
+        ("looked_after".to_string(), "year".to_string(), year.to_string(), "all".to_string(), "all".to_string(), metric.to_string())
+    };
     // Worked out by hand from the rows (the absence of C101 is left out).
     for (year, episodes, children) in [("2022-23", "5", "3"), ("2023-24", "5", "3")] {
         for (name, export) in [("canonical", &canonical), ("ssda903", &ssda903), ("ssd", &ssd)] {
@@ -487,7 +511,9 @@ fn ssda903_and_ssd_extracts_count_the_same_looked_after_episodes_as_canonical_ro
     assert!(!ssda903.keys().any(|k| k.5.contains("rhi")));
     assert!(ssd.keys().any(|k| k.5 == "episodes_rhi_offered"));
     // The SSD extract holds children not in care as well, like the canonical file.
-    let all = |export: &BTreeMap<Key, String>| export[&("all".into(), "year".into(), "2023-24".into(), "all".into(), "all".into(), "episodes".into())].clone();
+    let all = |export: &BTreeMap<Key, String>| {
+        export[&("all".into(), "year".into(), "2023-24".into(), "all".into(), "all".into(), "episodes".into())].clone()
+    };
     assert_eq!(all(&ssd), all(&canonical));
 }
 

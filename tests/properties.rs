@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use missing_report::config::Rules;
 use missing_report::ingest::{read, IngestContext, InputFile};
 use missing_report::metrics::{compute, Metrics, MetricsContext, Value};
 use missing_report::period::ReportingYear;
+use missing_report::rules::CountingRules;
 use proptest::prelude::*;
 
 /// One generated episode: child, day offset from 1 Jan 2022, hour, hours
@@ -66,16 +66,18 @@ fn to_csv(specs: &[Spec]) -> String {
 
 fn metrics_of(specs: &[Spec], threshold: u32) -> Metrics {
     let file = InputFile { name: "generated.csv".into(), bytes: to_csv(specs).into_bytes() };
-    let rules = Rules::default();
+    let rules = CountingRules::default();
     let (episodes, _) = read(&[file], &IngestContext::new(&rules)).expect("generated rows are valid");
     let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: threshold };
     compute(&episodes, &context).expect("metrics compute")
 }
 
 type Group = (String, String, String, String, String);
+/// (cohort, period kind, period, metric) of a headline value.
+type HeadlineKey = (String, String, String, String);
 
 /// Headline values by (cohort, kind, period, metric) and breakdown cells by group.
-fn index(m: &Metrics) -> (BTreeMap<(String, String, String, String), Value>, BTreeMap<Group, Vec<Value>>) {
+fn index(m: &Metrics) -> (BTreeMap<HeadlineKey, Value>, BTreeMap<Group, Vec<Value>>) {
     let mut headline = BTreeMap::new();
     let mut groups: BTreeMap<Group, Vec<Value>> = BTreeMap::new();
     for r in &m.rows {

@@ -1,162 +1,65 @@
-//! Maps the columns of the layouts councils already produce onto the
+//! Maps the header of each layout councils already produce onto the
 //! canonical columns of INPUT.md: the canonical layout (optionally renamed
 //! with `input.columns`), the SSDA903 Missing table, and the Standard
-//! Safeguarding Dataset (`ssd_missing` joined to `ssd_person`, with
-//! looked-after status from `ssd_cla_episodes` or a list of person ids).
+//! Safeguarding Dataset's `ssd_missing` (through the `ssd` lookups).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{bail, Result};
-use chrono::NaiveDateTime;
+use serde::Deserialize;
 
-use super::source::Cells;
-use super::{parse_timestamp, unusable, Field};
-use crate::config::{InputOptions, Layout};
+use super::context::InputOptions;
+use super::error::unusable;
+use super::field::Field;
+use super::ssd::{PersonField, SsdLookups};
+use super::values::header_names;
 
-/// Where a canonical field's value comes from in one file.
+/// The layouts ingest reads (`input.layout`, `--layout`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// The canonical episode CSV of INPUT.md (or any extract mapped with input.columns).
+    #[default]
+    Canonical,
+    /// The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END), one file per year.
+    Ssda903,
+    /// Standard Safeguarding Dataset: ssd_missing with ssd_person and CLA episodes or a list of looked-after ids.
+    Ssd,
+}
+
+impl Layout {
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Canonical => "canonical",
+            Layout::Ssda903 => "ssda903",
+            Layout::Ssd => "ssd",
+        }
+    }
+}
+
+/// Where a canonical field's value is found in one file.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Source {
+pub enum Locator {
     Column(usize),
     /// The same value on every row (SSDA903: every child is looked after).
     Constant(&'static str),
     /// SSDA903 has no episode id: child, start and the file's row make one.
-    EpisodeId { child: usize, start: usize },
+    EpisodeId {
+        child: usize,
+        start: usize,
+    },
     /// An attribute of the person, from `ssd_person`, keyed by the child id.
     Person(PersonField),
     /// Looked after at the episode's start, from the SSD CLA episodes or id list.
     LookedAfter,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonField {
-    Sex,
-    DateOfBirth,
-    Ethnicity,
-}
-
 /// How to read one file's rows as canonical fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
-    pub fields: BTreeMap<Field, Source>,
+    pub fields: BTreeMap<Field, Locator>,
     /// Per field: source value (lower case, trimmed) -> canonical value.
     pub values: BTreeMap<Field, HashMap<String, String>>,
-}
-
-/// Person attributes and care episodes from the SSD companion extracts.
-#[derive(Debug, Default)]
-pub struct SsdLookups {
-    pub people: HashMap<String, [Option<String>; 3]>,
-    /// Person id -> care episodes (start, ceased; `None`: still looked after).
-    pub care: HashMap<String, Vec<(NaiveDateTime, Option<NaiveDateTime>)>>,
-    /// Looked-after person ids from a one-column list.
-    pub looked_after_ids: HashSet<String>,
-    pub has_people: bool,
-    pub has_care: bool,
-}
-
-impl SsdLookups {
-    pub fn person(&self, id: &str, field: PersonField) -> Option<&str> {
-        let index = match field {
-            PersonField::Sex => 0,
-            PersonField::DateOfBirth => 1,
-            PersonField::Ethnicity => 2,
-        };
-        self.people.get(id)?[index].as_deref()
-    }
-
-    /// `Y`/`N`: looked after when the episode started.
-    pub fn looked_after(&self, id: &str, at: Option<NaiveDateTime>) -> &'static str {
-        if self.looked_after_ids.contains(id) {
-            return "Y";
-        }
-        let in_care = match (self.care.get(id), at) {
-            (Some(episodes), Some(at)) => episodes.iter().any(|(start, ceased)| *start <= at && ceased.is_none_or(|c| c >= at)),
-            _ => false,
-        };
-        if in_care { "Y" } else { "N" }
-    }
-}
-
-/// What a file of an SSD input holds, told by its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SsdRole {
-    Missing,
-    Person,
-    CareEpisodes,
-    LookedAfterList,
-}
-
-fn lower(header: &[String]) -> Vec<String> {
-    header.iter().map(|h| h.trim().to_ascii_lowercase()).collect()
-}
-
-pub fn ssd_role(header: &[String]) -> Option<SsdRole> {
-    let names = lower(header);
-    let has = |n: &str| names.iter().any(|h| h == n);
-    if has("miss_person_id") {
-        Some(SsdRole::Missing)
-    } else if has("pers_person_id") && (has("pers_dob") || has("pers_sex") || has("pers_ethnicity")) {
-        Some(SsdRole::Person)
-    } else if has("clae_person_id") {
-        Some(SsdRole::CareEpisodes)
-    } else if names.iter().filter(|n| !n.is_empty()).count() == 1 && names.iter().any(|n| n.contains("person_id") || n == "child_id") {
-        Some(SsdRole::LookedAfterList)
-    } else {
-        None
-    }
-}
-
-/// Adds an SSD companion file's rows to the lookups.
-pub fn add_ssd_companion<'a, C: Cells + 'a>(
-    lookups: &mut SsdLookups,
-    role: SsdRole,
-    header: &[String],
-    rows: impl Iterator<Item = (usize, &'a C)>,
-    file: &str,
-) -> Result<()> {
-    let names = lower(header);
-    let position = |n: &str| names.iter().position(|h| h == n);
-    let text = |c: &C, i: Option<usize>| i.and_then(|i| c.cell(i)).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    match role {
-        SsdRole::Person => {
-            lookups.has_people = true;
-            let id = position("pers_person_id");
-            let (sex, dob, ethnicity) = (position("pers_sex"), position("pers_dob"), position("pers_ethnicity"));
-            for (_, row) in rows {
-                if let Some(person) = text(row, id) {
-                    lookups.people.insert(person, [text(row, sex), text(row, dob), text(row, ethnicity)]);
-                }
-            }
-        }
-        SsdRole::CareEpisodes => {
-            lookups.has_care = true;
-            let id = position("clae_person_id");
-            let start = ["clae_cla_episode_start_date", "clae_cla_episode_start"].iter().find_map(|n| position(n));
-            let ceased = ["clae_cla_episode_ceased_date", "clae_cla_episode_ceased", "clae_cla_episode_end_date"].iter().find_map(|n| position(n));
-            let Some(start_column) = start else {
-                bail!(unusable(format!("{file}: row 1: the CLA episodes extract has no clae_cla_episode_start_date column")));
-            };
-            for (row_number, row) in rows {
-                let Some(person) = text(row, id) else { continue };
-                let Some(began) = text(row, Some(start_column)).as_deref().and_then(parse_timestamp) else {
-                    bail!(unusable(format!("{file}: row {row_number}: clae_cla_episode_start_date is not a date")));
-                };
-                let ended = text(row, ceased).as_deref().and_then(parse_timestamp).map(|t| t + chrono::Duration::days(1) - chrono::Duration::seconds(1));
-                lookups.care.entry(person).or_default().push((began, ended));
-            }
-        }
-        SsdRole::LookedAfterList => {
-            lookups.has_care = true;
-            let id = names.iter().position(|n| !n.is_empty());
-            for (_, row) in rows {
-                if let Some(person) = text(row, id) {
-                    lookups.looked_after_ids.insert(person);
-                }
-            }
-        }
-        SsdRole::Missing => {}
-    }
-    Ok(())
 }
 
 /// Canonical names, the SSDA903 names and the SSD names, each to its field.
@@ -187,7 +90,7 @@ fn layout_names(layout: Layout) -> Vec<(&'static str, Field)> {
 
 /// The mapping of one episode file's header.
 pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: &str, ssd: Option<&SsdLookups>) -> Result<Mapping> {
-    let names = lower(header);
+    let names = header_names(header);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
         if name.is_empty() {
@@ -210,17 +113,17 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
     let mut fields = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
         if let Some(field) = known.get(name) {
-            fields.entry(*field).or_insert(Source::Column(i));
+            fields.entry(*field).or_insert(Locator::Column(i));
         }
     }
     let mut values: BTreeMap<Field, HashMap<String, String>> = BTreeMap::new();
     match layout {
         Layout::Canonical => {}
         Layout::Ssda903 => {
-            fields.insert(Field::LookedAfter, Source::Constant("Y"));
-            if let (Some(Source::Column(child)), Some(Source::Column(start))) = (fields.get(&Field::ChildId), fields.get(&Field::Start)) {
+            fields.insert(Field::LookedAfter, Locator::Constant("Y"));
+            if let (Some(Locator::Column(child)), Some(Locator::Column(start))) = (fields.get(&Field::ChildId), fields.get(&Field::Start)) {
                 let (child, start) = (*child, *start);
-                fields.insert(Field::EpisodeId, Source::EpisodeId { child, start });
+                fields.insert(Field::EpisodeId, Locator::EpisodeId { child, start });
             }
         }
         Layout::Ssd => {
@@ -230,12 +133,14 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
                 ))
             })?;
             let _ = lookups;
-            fields.insert(Field::LookedAfter, Source::LookedAfter);
-            fields.insert(Field::Sex, Source::Person(PersonField::Sex));
-            fields.insert(Field::DateOfBirth, Source::Person(PersonField::DateOfBirth));
-            fields.insert(Field::Ethnicity, Source::Person(PersonField::Ethnicity));
-            let outcome: HashMap<String, String> =
-                [("y", "accepted"), ("yes", "accepted"), ("n", "declined"), ("no", "declined")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            fields.insert(Field::LookedAfter, Locator::LookedAfter);
+            fields.insert(Field::Sex, Locator::Person(PersonField::Sex));
+            fields.insert(Field::DateOfBirth, Locator::Person(PersonField::DateOfBirth));
+            fields.insert(Field::Ethnicity, Locator::Person(PersonField::Ethnicity));
+            let outcome: HashMap<String, String> = [("y", "accepted"), ("yes", "accepted"), ("n", "declined"), ("no", "declined")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
             values.insert(Field::RhiOutcome, outcome);
         }
     }

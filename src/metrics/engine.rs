@@ -17,8 +17,10 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result};
 use polars::prelude::*;
 
-use super::{Cohort, Dimension, Totals, Window, EPISODES_PER_CHILD_BANDS};
-use crate::config::Rules;
+use super::catalogue::{Cohort, Totals};
+use super::dimension::{age_band_labels, Dimension, EPISODES_PER_CHILD_BANDS};
+use super::windows::Window;
+use crate::rules::CountingRules;
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -42,10 +44,10 @@ fn duration_ms(to: &str, from: &str) -> Expr {
 }
 
 /// The label of each episode's category in `dimension` (reasons joined by `;`).
-fn category_expr(dimension: Dimension, rules: &Rules) -> Expr {
+fn category_expr(dimension: Dimension, rules: &CountingRules) -> Expr {
     match dimension {
         Dimension::AgeBand => {
-            let labels = super::age_band_labels(&rules.age_bands);
+            let labels = age_band_labels(&rules.age_bands);
             // labels: one per band below each bound, then `<last>_plus`, then `unknown`.
             let mut expr = lit(labels[rules.age_bands.len()].clone());
             for (i, bound) in rules.age_bands.iter().enumerate().rev() {
@@ -89,7 +91,7 @@ fn category_expr(dimension: Dimension, rules: &Rules) -> Expr {
 /// One row per episode: child, care status, month, flags and category labels.
 /// Counted episodes come first, sorted by child and start: the repeat trigger
 /// and `appearances` rely on that order (filters and stable sorts keep it).
-fn episode_rows(frame: &DataFrame, rules: &Rules, dimensions: &[Dimension]) -> LazyFrame {
+fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimension]) -> LazyFrame {
     let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
     let offered = col("rhi_offered").eq(lit(true)).fill_null(lit(false));
@@ -172,7 +174,7 @@ fn by_cohort(rows: LazyFrame) -> LazyFrame {
 
 /// One breakdown cell: episodes and distinct children.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cell {
+pub struct CategoryCount {
     pub episodes: u64,
     pub children: u64,
 }
@@ -180,7 +182,7 @@ pub struct Cell {
 pub struct Computed {
     pub totals: BTreeMap<(Cohort, Window), Totals>,
     /// (cohort, window, dimension, category) → cell; only categories with episodes.
-    pub cells: BTreeMap<(Cohort, Window, Dimension, String), Cell>,
+    pub cells: BTreeMap<(Cohort, Window, Dimension, String), CategoryCount>,
 }
 
 /// A group of a child's rows for one key that start in `month`, and the month
@@ -201,9 +203,9 @@ const NO_PREVIOUS: i32 = i32::MIN;
 /// Episodes and distinct children of one key over `window`: a child counts
 /// once, through its first month in the window, which is the month whose
 /// previous appearance lies before the window (or that has none).
-fn cell_over(appearances: &[Appearance], window: Window) -> Cell {
+fn cell_over(appearances: &[Appearance], window: Window) -> CategoryCount {
     let (first, last) = (window.first.0, window.last.0);
-    let mut cell = Cell::default();
+    let mut cell = CategoryCount::default();
     for a in appearances.iter().filter(|a| a.month >= first && a.month <= last) {
         cell.episodes += a.episodes;
         if a.previous < first {
@@ -226,7 +228,7 @@ fn appearances(rows: LazyFrame) -> Result<DataFrame> {
         .group_by([col("cohort"), col("key"), col("month"), col("previous")])
         .agg([len().alias("rows"), col("ep").sum().alias("ep")])
         .collect();
-    Ok(Context::context(frame, "counting children once per period")?)
+    Context::context(frame, "counting children once per period")
 }
 
 /// (cohort index, key) → appearances, from a frame made by `appearances`.
@@ -290,7 +292,7 @@ fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Res
         }
         touched.clear();
     };
-    for i in 0..counted.height() {
+    for (i, &count) in episodes.iter().enumerate() {
         let (Some(c), Some(ch), Some(m)) = (cohort.get(i), child.get(i), month.get(i)) else { continue };
         if i > 0 && (cohort.get(i - 1), child.get(i - 1)) != (Some(c), Some(ch)) {
             flush(cohort.get(i - 1).unwrap_or(0) as usize, &mut in_window, &mut touched);
@@ -300,7 +302,7 @@ fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Res
                 if in_window[w] == 0 {
                     touched.push(w);
                 }
-                in_window[w] += episodes[i];
+                in_window[w] += count;
             }
         }
     }
@@ -333,7 +335,7 @@ fn top_and_bands(histogram: &[u64], n: u64) -> (u64, [u64; 7]) {
 /// windows add up their months; children are counted once per window through
 /// their first appearance in it (`cell_over`); episodes per child come from
 /// one pass over the counted episodes.
-pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
+pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
     let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
     let rows = episode_rows(frame, rules, &categorical).collect();
     let rows = Context::context(rows, "preparing the episodes for counting")?;
@@ -347,8 +349,8 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
         let cohort = monthly.column("cohort")?.u32()?.clone();
         let month = monthly.column("month")?.i32()?.clone();
         let columns = SUMMED.iter().map(|name| numbers(&monthly, name)).collect::<Result<Vec<_>>>()?;
-        for i in 0..monthly.height() {
-            let (Some(c), Some(m)) = (cohort.get(i), month.get(i)) else { continue };
+        for (i, (c, m)) in cohort.iter().zip(month.iter()).enumerate() {
+            let (Some(c), Some(m)) = (c, m) else { continue };
             by_month.insert((c as usize, m), std::array::from_fn(|j| columns[j][i]));
         }
     }
@@ -364,9 +366,8 @@ pub fn compute(frame: &DataFrame, rules: &Rules, windows: &[Window], dimensions:
     let histograms = episodes_per_child_histograms(&stacked, windows)?;
     let mut totals = BTreeMap::new();
     for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
-        let children_with = |flag: &str, window: Window| {
-            distinct.get(&(c, flag.to_string())).map(|a| cell_over(a, window).children).unwrap_or(0)
-        };
+        let children_with =
+            |flag: &str, window: Window| distinct.get(&(c, flag.to_string())).map(|a| cell_over(a, window).children).unwrap_or(0);
         for (w, window) in windows.iter().enumerate() {
             let mut sum = [0u64; SUMMED.len()];
             for month in window.months() {
@@ -465,11 +466,11 @@ mod tests {
             Appearance { month: 113, previous: 102, rows: 1, episodes: 1 },
             Appearance { month: 102, previous: NO_PREVIOUS, rows: 1, episodes: 1 },
         ];
-        assert_eq!(cell_over(&appearances, window(100, 111)), Cell { episodes: 4, children: 2 });
-        assert_eq!(cell_over(&appearances, window(101, 112)), Cell { episodes: 2, children: 2 });
-        assert_eq!(cell_over(&appearances, window(102, 113)), Cell { episodes: 3, children: 2 });
-        assert_eq!(cell_over(&appearances, window(103, 114)), Cell { episodes: 1, children: 1 });
-        assert_eq!(cell_over(&appearances, window(103, 112)), Cell::default());
+        assert_eq!(cell_over(&appearances, window(100, 111)), CategoryCount { episodes: 4, children: 2 });
+        assert_eq!(cell_over(&appearances, window(101, 112)), CategoryCount { episodes: 2, children: 2 });
+        assert_eq!(cell_over(&appearances, window(102, 113)), CategoryCount { episodes: 3, children: 2 });
+        assert_eq!(cell_over(&appearances, window(103, 114)), CategoryCount { episodes: 1, children: 1 });
+        assert_eq!(cell_over(&appearances, window(103, 112)), CategoryCount::default());
     }
 
     #[test]

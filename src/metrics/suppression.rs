@@ -3,7 +3,7 @@
 //! be worked out from the published total (total minus the cells shown), the
 //! smallest other non-zero cell is hidden too. Totals stay exact.
 
-use super::Value;
+use super::catalogue::Value;
 
 /// The cells of one breakdown as shown. `total` is the published figure the
 /// cells add up to, or `None` when they need not add up to anything.
@@ -14,12 +14,7 @@ pub fn suppress(cells: &[u64], total: Option<u64>, threshold: u32) -> Vec<Value>
     if hidden_count == 1 && total.is_some() {
         // One hidden cell is the total minus the others: hide the smallest
         // other non-zero cell, or a zero when no other cell has a count.
-        let second = cells
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !hidden[*i])
-            .min_by_key(|(i, n)| (**n == 0, **n, *i))
-            .map(|(i, _)| i);
+        let second = cells.iter().enumerate().filter(|(i, _)| !hidden[*i]).min_by_key(|(i, n)| (**n == 0, **n, *i)).map(|(i, _)| i);
         if let Some(i) = second {
             hidden[i] = true;
         }

@@ -10,14 +10,20 @@ use std::io::Cursor;
 use anyhow::Result;
 use calamine::{Data, Reader};
 
-use super::{unusable, InputFile};
+use super::error::unusable;
+use super::file::InputFile;
 
 /// A file's content, ready to be walked row by row. UTF-8 text borrows the
 /// file's bytes; only transcoded or cleaned text is a copy.
 pub enum Content<'a> {
-    Text { text: Cow<'a, str>, delimiter: u8 },
+    Text {
+        text: Cow<'a, str>,
+        delimiter: u8,
+    },
     /// (spreadsheet row number, cells) from the header row on.
-    Workbook { rows: Vec<(usize, Vec<String>)> },
+    Workbook {
+        rows: Vec<(usize, Vec<String>)>,
+    },
 }
 
 /// What reading the file noticed that the user should hear about.
@@ -68,10 +74,7 @@ fn is_workbook_name(name: &str) -> bool {
 pub fn open<'a>(file: &'a InputFile, sheet: Option<&str>) -> Result<(Content<'a>, ReadNotes)> {
     let bytes = &file.bytes;
     if bytes.starts_with(OLE_MAGIC) {
-        return Err(unusable(format!(
-            "{}: this looks like an old Excel .xls workbook; save it as .xlsx or as CSV UTF-8",
-            file.name
-        )));
+        return Err(unusable(format!("{}: this looks like an old Excel .xls workbook; save it as .xlsx or as CSV UTF-8", file.name)));
     }
     if bytes.starts_with(ZIP_MAGIC) {
         if !is_workbook_name(&file.name) {
@@ -117,10 +120,7 @@ fn open_text(file: &InputFile) -> Result<(Content<'_>, ReadNotes)> {
 /// Comma, semicolon or tab: whichever the header line holds most of.
 fn detect_delimiter(text: &str) -> u8 {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b','))
-        .unwrap_or(b',')
+    [b',', b';', b'\t'].into_iter().max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b',')).unwrap_or(b',')
 }
 
 fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'static>> {
@@ -135,9 +135,7 @@ fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'stati
             .ok_or_else(|| unusable(format!("{}: no sheet named `{wanted}` (sheets: {})", file.name, names.join(", "))))?,
         None => names.first().cloned().ok_or_else(|| unusable(format!("{}: the workbook has no sheets", file.name)))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| unusable(format!("{}: cannot read sheet `{name}`: {e}", file.name)))?;
+    let range = workbook.worksheet_range(&name).map_err(|e| unusable(format!("{}: cannot read sheet `{name}`: {e}", file.name)))?;
     let first_row = range.start().map(|(row, _)| row as usize).unwrap_or(0);
     let first_column = range.start().map(|(_, column)| column as usize).unwrap_or(0);
     let mut rows = Vec::new();

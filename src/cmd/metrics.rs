@@ -1,0 +1,29 @@
+//! `missing-report metrics`: the export of METRICS.md, to a file or standard output.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use missing_report::config::Config;
+use missing_report::output;
+use missing_report::timings::Timings;
+
+use crate::cli::{ExportFormat, MetricsArgs};
+
+pub fn run(args: &MetricsArgs) -> Result<()> {
+    let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
+    let figures = missing_report::compute(&config, &mut Timings::default())?;
+    let mut bytes = Vec::new();
+    match args.format {
+        ExportFormat::Csv => figures.metrics.write_csv(&mut bytes)?,
+        ExportFormat::Jsonl => figures.metrics.write_jsonl(&mut bytes)?,
+    }
+    match &args.output {
+        Some(path) => {
+            output::write_atomically(path, &bytes)?;
+            eprint!("{}", figures.quality);
+            eprintln!("wrote {} ({} rows)", path.display(), figures.metrics.rows.len());
+        }
+        None => std::io::stdout().lock().write_all(&bytes).context("writing to standard output")?,
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! `missing-report validate`: what would be left out or doubted, by rule,
+//! and (with `--findings`) every finding row by row.
+
+use anyhow::Result;
+use missing_report::config::Config;
+use missing_report::output;
+
+use crate::cli::ValidateArgs;
+
+pub fn run(args: &ValidateArgs) -> Result<()> {
+    let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
+    let validation = missing_report::validate(&config)?;
+    print!("{}", validation.quality);
+    println!("{} episodes would be counted", validation.counted);
+    if let Some(path) = &args.findings {
+        output::write_atomically(path, &validation.quality.findings_csv()?)?;
+        println!("wrote {} ({} findings)", path.display(), validation.quality.findings.len());
+    }
+    Ok(validation.countable?)
+}

@@ -1,0 +1,233 @@
+//! Settings in two steps, as mdBook and ripgrep do: `RawConfig` (raw.rs) is
+//! exactly the YAML file, and `Config::resolve` turns it and the
+//! command-line overrides into checked, typed settings with paths made
+//! relative to the config file. `Config` then builds each stage's own
+//! context; no stage reads `Config`.
+
+mod raw;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+pub use raw::{RawConfig, RawInput, RawPeriod, RawSuppression};
+
+use crate::assets;
+use crate::ingest::{IngestContext, InputLocation, InputOptions, Layout};
+use crate::metrics::MetricsContext;
+use crate::period::{ReportingYear, YearMonth};
+use crate::render::TemplateSource;
+use crate::report::{ReportContext, ReportDetails};
+use crate::rules::CountingRules;
+
+/// What the command line may override; paths are relative to the working folder.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub inputs: Vec<PathBuf>,
+    pub layout: Option<Layout>,
+    pub period_end: Option<YearMonth>,
+    pub template: Option<String>,
+    pub commentary: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The cover details, with the authority's name resolved.
+    pub details: ReportDetails,
+    pub period_end: Option<YearMonth>,
+    pub year: ReportingYear,
+    pub inputs: Vec<InputLocation>,
+    pub layout: Layout,
+    pub input: InputOptions,
+    pub rules: CountingRules,
+    /// Small-number suppression threshold (0 = off).
+    pub suppression_threshold: u32,
+    pub template: TemplateSource,
+    pub commentary: Option<PathBuf>,
+    pub output: PathBuf,
+}
+
+pub const EXAMPLE_AUTHORITY: &str = "Northmoor Borough Council (fictional example)";
+
+impl Config {
+    /// Loads `path` if given (else the defaults) and applies the overrides.
+    pub fn load(path: Option<&Path>, overrides: Overrides) -> Result<Self> {
+        match path {
+            Some(path) => {
+                let raw = RawConfig::load(path)?;
+                let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                Config::resolve(raw, &base, overrides)
+            }
+            None => Config::resolve(RawConfig::default(), Path::new(""), overrides),
+        }
+    }
+
+    /// `base` is the folder of the config file: relative paths in it start there.
+    pub fn resolve(raw: RawConfig, base: &Path, overrides: Overrides) -> Result<Self> {
+        let relative = |p: &Path| if p.is_absolute() || base.as_os_str().is_empty() { p.to_path_buf() } else { base.join(p) };
+
+        let inputs: Vec<InputLocation> = if !overrides.inputs.is_empty() {
+            overrides.inputs.into_iter().map(InputLocation::Path).collect()
+        } else if !raw.input.files.is_empty() {
+            raw.input.files.iter().map(|p| InputLocation::Path(relative(p))).collect()
+        } else {
+            vec![InputLocation::BundledExample]
+        };
+        let uses_example = inputs == [InputLocation::BundledExample];
+
+        let template_name = overrides.template.or(raw.template.clone());
+        let template = match template_name {
+            None => TemplateSource::BuiltIn(assets::DEFAULT_TEMPLATE),
+            Some(name) => match assets::builtin_template(&name) {
+                Some(builtin) => TemplateSource::BuiltIn(builtin),
+                None => {
+                    let path = Path::new(&name);
+                    // A path from the command line is relative to the working folder.
+                    let path = if raw.template.as_deref() == Some(name.as_str()) { relative(path) } else { path.to_path_buf() };
+                    resolve_template_path(&path, &name)?
+                }
+            },
+        };
+
+        let commentary = match overrides.commentary {
+            Some(path) => Some(path),
+            None => raw.commentary.as_deref().map(relative),
+        };
+        let output = match overrides.output {
+            Some(path) => path,
+            // Like the other paths, `out` sits beside the config file when there is one.
+            None => relative(raw.output.as_deref().unwrap_or(Path::new("out"))),
+        };
+        let mut details = raw.report;
+        if details.authority.trim().is_empty() {
+            details.authority = if uses_example {
+                EXAMPLE_AUTHORITY.to_string()
+            } else {
+                "[Authority name: set report.authority in the configuration]".to_string()
+            };
+        }
+        raw.rules.check()?;
+        Ok(Config {
+            details,
+            period_end: overrides.period_end.or(raw.period.end),
+            year: ReportingYear { start_month: raw.period.year_start_month.0 },
+            inputs,
+            layout: overrides.layout.unwrap_or(raw.input.layout),
+            rules: raw.rules,
+            input: InputOptions {
+                sheet: raw.input.sheet,
+                columns: raw.input.columns.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_lowercase())).collect(),
+                values: raw
+                    .input
+                    .values
+                    .into_iter()
+                    .map(|(column, map)| {
+                        let map = map.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string())).collect();
+                        (column.trim().to_lowercase(), map)
+                    })
+                    .collect(),
+            },
+            suppression_threshold: raw.suppression.threshold,
+            template,
+            commentary,
+            output,
+        })
+    }
+
+    /// What the ingest stage needs.
+    pub fn ingest_context(&self) -> IngestContext {
+        IngestContext { rules: self.rules.clone(), layout: self.layout, options: self.input.clone() }
+    }
+
+    /// What the metrics stage needs.
+    pub fn metrics_context(&self) -> MetricsContext {
+        MetricsContext {
+            rules: self.rules.clone(),
+            year: self.year,
+            period_end: self.period_end,
+            suppression_threshold: self.suppression_threshold,
+        }
+    }
+
+    /// What the report's view of the data needs besides the figures.
+    pub fn report_context(&self) -> ReportContext {
+        ReportContext { details: self.details.clone(), period_end_set: self.period_end.is_some() }
+    }
+}
+
+fn resolve_template_path(path: &Path, name: &str) -> Result<TemplateSource> {
+    if path.is_dir() {
+        let main = path.join("main.typ");
+        if !main.is_file() {
+            bail!("template folder {} has no main.typ (the file the report starts from)", path.display());
+        }
+        return Ok(TemplateSource::File(main));
+    }
+    if path.is_file() && path.extension().is_some_and(|e| e == "typ") {
+        return Ok(TemplateSource::File(path.to_path_buf()));
+    }
+    bail!(
+        "template `{name}` is neither a built-in template ({}) nor a .typ file or a folder holding main.typ",
+        assets::TEMPLATE_NAMES.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_default_yaml_equals_the_built_in_defaults() {
+        let parsed = RawConfig::parse(assets::DEFAULT_CONFIG, "config/default.yaml").unwrap();
+        assert_eq!(parsed, RawConfig::default());
+    }
+
+    #[test]
+    fn errors_name_the_unknown_key_and_its_line() {
+        let err = RawConfig::parse("report:\n  title: x\n  authorty: Y\n", "c.yaml").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("c.yaml"), "{text}");
+        assert!(text.contains("authorty"), "{text}");
+        assert!(text.contains("line 3"), "{text}");
+    }
+
+    #[test]
+    fn errors_when_year_start_month_is_not_a_month() {
+        let err = RawConfig::parse("period:\n  year_start_month: 13\n", "c.yaml").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("13 is not a month number") && text.contains("line 2"), "{text}");
+    }
+
+    #[test]
+    fn errors_when_the_extract_date_is_not_a_date() {
+        let err = RawConfig::parse("rules:\n  extract_date: 31/03/2025\n", "c.yaml").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("`31/03/2025` is not a date") && text.contains("line 2"), "{text}");
+        let raw = RawConfig::parse("rules:\n  extract_date: 2025-03-31\n", "c.yaml").unwrap();
+        assert_eq!(raw.rules.extract_date, chrono::NaiveDate::from_ymd_opt(2025, 3, 31));
+    }
+
+    #[test]
+    fn paths_in_a_config_are_relative_to_its_folder_and_cli_wins() {
+        let raw = RawConfig::parse("input:\n  files: [data/a.csv]\noutput: papers\n", "c.yaml").unwrap();
+        let config = Config::resolve(raw.clone(), Path::new("/cfg"), Overrides::default()).unwrap();
+        assert_eq!(config.inputs, vec![InputLocation::Path(PathBuf::from("/cfg/data/a.csv"))]);
+        assert_eq!(config.output, PathBuf::from("/cfg/papers"));
+        let overrides = Overrides { inputs: vec![PathBuf::from("b.csv")], output: Some(PathBuf::from("o")), ..Default::default() };
+        let config = Config::resolve(raw, Path::new("/cfg"), overrides).unwrap();
+        assert_eq!(config.inputs, vec![InputLocation::Path(PathBuf::from("b.csv"))]);
+        assert_eq!(config.output, PathBuf::from("o"));
+    }
+
+    #[test]
+    fn a_blank_authority_becomes_the_example_name_or_a_visible_reminder() {
+        let example = Config::resolve(RawConfig::default(), Path::new(""), Overrides::default()).unwrap();
+        assert_eq!(example.details.authority, EXAMPLE_AUTHORITY);
+        let overrides = Overrides { inputs: vec![PathBuf::from("x.csv")], ..Default::default() };
+        let theirs = Config::resolve(RawConfig::default(), Path::new(""), overrides).unwrap();
+        assert!(theirs.details.authority.starts_with("[Authority name"));
+        let named = RawConfig::parse("report:\n  authority: Testshire\n", "c.yaml").unwrap();
+        assert_eq!(Config::resolve(named, Path::new(""), Overrides::default()).unwrap().details.authority, "Testshire");
+    }
+}

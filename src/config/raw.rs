@@ -1,0 +1,81 @@
+//! The configuration file exactly as written: every key optional with its
+//! default, unknown keys refused, value types that check themselves while
+//! serde reads so an error names the line. Sections that belong to one stage
+//! use that stage's own type (`report:`, `rules:`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::ingest::Layout;
+use crate::period::{MonthOfYear, YearMonth};
+use crate::report::ReportDetails;
+use crate::rules::CountingRules;
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawConfig {
+    pub report: ReportDetails,
+    pub period: RawPeriod,
+    pub input: RawInput,
+    pub rules: CountingRules,
+    pub suppression: RawSuppression,
+    /// A built-in template name, a `.typ` file or a folder holding `main.typ`.
+    pub template: Option<String>,
+    /// Markdown file with one `## slot` heading per commentary slot.
+    pub commentary: Option<PathBuf>,
+    /// Output folder.
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawPeriod {
+    /// Last month the report covers; default the last complete month in the data.
+    pub end: Option<YearMonth>,
+    pub year_start_month: MonthOfYear,
+}
+
+impl Default for RawPeriod {
+    fn default() -> Self {
+        RawPeriod { end: None, year_start_month: MonthOfYear(4) }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawInput {
+    /// Empty: the bundled example data.
+    pub files: Vec<PathBuf>,
+    pub layout: Layout,
+    /// Worksheet to read from XLSX files (default: the first).
+    pub sheet: Option<String>,
+    /// Source column name -> canonical column name, for other extracts.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical column -> (source value -> canonical value).
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSuppression {
+    /// Breakdown counts from 1 to threshold - 1 are shown as `c`; 0 = off.
+    pub threshold: u32,
+}
+
+impl RawConfig {
+    /// Parses YAML text; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        if text.trim().is_empty() {
+            return Ok(RawConfig::default());
+        }
+        serde_yaml::from_str(text).with_context(|| format!("configuration error in {origin}"))
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+}

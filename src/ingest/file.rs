@@ -1,0 +1,41 @@
+//! Where episode files come from and their bytes: a path, or the bundled
+//! example compiled into the binary.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+use crate::assets;
+
+/// An input the configuration names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputLocation {
+    Path(PathBuf),
+    /// `examples/episodes.csv`, compiled into the binary.
+    BundledExample,
+}
+
+/// One input file's name (for messages) and bytes.
+pub struct InputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl InputFile {
+    pub fn load(location: &InputLocation) -> Result<Self> {
+        match location {
+            InputLocation::BundledExample => {
+                Ok(InputFile { name: assets::EXAMPLE_EPISODES_NAME.into(), bytes: assets::EXAMPLE_EPISODES.to_vec() })
+            }
+            InputLocation::Path(path) => {
+                let bytes = std::fs::read(path).with_context(|| format!("cannot read input file {}", path.display()))?;
+                Ok(InputFile { name: path.display().to_string(), bytes })
+            }
+        }
+    }
+
+    /// The names of `files`, for messages: `a.csv, b.csv`.
+    pub fn names(files: &[InputFile]) -> String {
+        files.iter().map(|f| f.name.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}

@@ -1,0 +1,154 @@
+//! Accounting for every row not counted, or counted with a doubt: the
+//! data-quality rules of INPUT.md, the findings they make, and the summary
+//! `validate` prints and the report's appendix counts.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use anyhow::Result;
+
+/// The data-quality rules of INPUT.md, in the order of its table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum QualityRule {
+    MissingRequired,
+    UnparseableDate,
+    DuplicateEpisodeId,
+    FutureStart,
+    EndBeforeStart,
+    RhiBeforeEnd,
+    RhiCompletedNotOffered,
+    AgeOutOfRange,
+    UnknownValue,
+    OverlappingEpisodes,
+    LongEpisode,
+    OpenEpisode,
+    OtherLaExcluded,
+    AbsenceExcluded,
+}
+
+impl QualityRule {
+    pub fn id(self) -> &'static str {
+        match self {
+            QualityRule::MissingRequired => "missing_required",
+            QualityRule::UnparseableDate => "unparseable_date",
+            QualityRule::DuplicateEpisodeId => "duplicate_episode_id",
+            QualityRule::FutureStart => "future_start",
+            QualityRule::OverlappingEpisodes => "overlapping_episodes",
+            QualityRule::EndBeforeStart => "end_before_start",
+            QualityRule::RhiBeforeEnd => "rhi_before_end",
+            QualityRule::RhiCompletedNotOffered => "rhi_completed_not_offered",
+            QualityRule::AgeOutOfRange => "age_out_of_range",
+            QualityRule::UnknownValue => "unknown_value",
+            QualityRule::LongEpisode => "long_episode",
+            QualityRule::OpenEpisode => "open_episode",
+            QualityRule::OtherLaExcluded => "other_la_excluded",
+            QualityRule::AbsenceExcluded => "absence_excluded",
+        }
+    }
+
+    /// What the rule means, in words for the report's appendix.
+    pub fn description(self) -> &'static str {
+        match self {
+            QualityRule::MissingRequired => "episode id, child id, start or looked-after status blank",
+            QualityRule::UnparseableDate => "a date that could not be read (start: row excluded; other dates: treated as unknown)",
+            QualityRule::DuplicateEpisodeId => "episode id already seen (the first row is kept)",
+            QualityRule::FutureStart => "start after the date of the extract",
+            QualityRule::OverlappingEpisodes => "starts before an earlier episode of the same child ended",
+            QualityRule::EndBeforeStart => "return time earlier than the start (return treated as unknown)",
+            QualityRule::RhiBeforeEnd => "return interview recorded before the return (never counted as within timescale)",
+            QualityRule::RhiCompletedNotOffered => "return interview recorded but marked as not offered",
+            QualityRule::AgeOutOfRange => "age at start below 0 or 25 and over (date of birth ignored)",
+            QualityRule::UnknownValue => "a coded value that is not recognised (treated as unknown)",
+            QualityRule::LongEpisode => "episode lasting more than a year",
+            QualityRule::OpenEpisode => "no return recorded (still missing at extract)",
+            QualityRule::OtherLaExcluded => "child looked after by another authority (not counted)",
+            QualityRule::AbsenceExcluded => "absence rather than missing (counted separately as absences)",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Action {
+    Excluded,
+    FieldIgnored,
+    Kept,
+}
+
+impl Action {
+    pub fn id(self) -> &'static str {
+        match self {
+            Action::Excluded => "excluded",
+            Action::FieldIgnored => "field_ignored",
+            Action::Kept => "kept",
+        }
+    }
+}
+
+/// One row of the findings CSV. `value` may hold identifiers: it is for the
+/// data team, never for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub file: usize,
+    pub row: usize,
+    pub column: String,
+    pub rule: QualityRule,
+    pub value: String,
+    pub action: Action,
+}
+
+/// Every row not counted, or counted with a doubt, by rule.
+#[derive(Debug, Clone, Default)]
+pub struct DataQuality {
+    pub files: Vec<String>,
+    /// How files were read, where the user should know (e.g. transcoded from Windows-1252).
+    pub notes: Vec<String>,
+    pub rows_read: usize,
+    /// Rows in `Episodes` (including absences, which the metrics count apart).
+    pub rows_kept: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl DataQuality {
+    /// (rule, action, count) in rule order; no identifiers.
+    pub fn counts(&self) -> Vec<(QualityRule, Action, usize)> {
+        let mut counts: BTreeMap<(QualityRule, Action), usize> = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry((f.rule, f.action)).or_default() += 1;
+        }
+        counts.into_iter().map(|((rule, action), n)| (rule, action, n)).collect()
+    }
+
+    /// The findings CSV of INPUT.md: `file,row,column,rule,value,action`.
+    pub fn findings_csv(&self) -> Result<Vec<u8>> {
+        let mut writer = csv::Writer::from_writer(Vec::new());
+        writer.write_record(["file", "row", "column", "rule", "value", "action"])?;
+        for f in &self.findings {
+            let file = self.files.get(f.file).map(String::as_str).unwrap_or("");
+            writer.write_record([file, &f.row.to_string(), &f.column, f.rule.id(), &f.value, f.action.id()])?;
+        }
+        writer.into_inner().map_err(|e| anyhow::anyhow!("writing findings: {e}"))
+    }
+
+    pub fn excluded(&self) -> usize {
+        self.findings.iter().filter(|f| f.action == Action::Excluded && f.rule != QualityRule::AbsenceExcluded).count()
+    }
+}
+
+impl fmt::Display for DataQuality {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "read {} rows from {} file(s); {} kept", self.rows_read, self.files.len(), self.rows_kept)?;
+        for note in &self.notes {
+            writeln!(f, "  note: {note}")?;
+        }
+        let mut by_rule: BTreeMap<QualityRule, Vec<(Action, usize)>> = BTreeMap::new();
+        for (rule, action, count) in self.counts() {
+            by_rule.entry(rule).or_default().push((action, count));
+        }
+        for (rule, actions) in by_rule {
+            let total: usize = actions.iter().map(|(_, n)| n).sum();
+            let what = actions.iter().map(|(a, n)| format!("{n} {}", a.id())).collect::<Vec<_>>().join(", ");
+            writeln!(f, "  {:<28} {:>7}  ({what}) {}", rule.id(), total, rule.description())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,227 @@
+//! The ingest stage in order: open every file, fill the SSD lookups from
+//! companion files, read each episode file's rows in parallel chunks and
+//! apply them in input order, run the cross-row checks, build the frame.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::columns::{apply, EpisodeColumns};
+use super::context::IngestContext;
+use super::decode::{self, Content};
+use super::episodes::Episodes;
+use super::error::unusable;
+use super::field::Field;
+use super::file::InputFile;
+use super::layout::{self, Layout};
+use super::quality::DataQuality;
+use super::records::{with_rows, Rows, PARSE_CHUNK};
+use super::row::{Parsed, RowReader};
+use super::ssd::{self, SsdLookups, SsdRole};
+use super::values::EPOCH;
+use crate::timings::add_time;
+
+/// How long each part of `read_timed` took: what the benchmark reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestTimings {
+    /// Telling the format, decoding, the header.
+    pub open: Duration,
+    /// Reading the rows: records, `parse`, `keys` and `apply` together.
+    pub rows: Duration,
+    /// `parse_row` on every core: values, and the rules a row decides alone.
+    pub parse: Duration,
+    /// The duplicate-id check and child numbering, side by side.
+    pub keys: Duration,
+    /// Of which the duplicate-id check alone (on its own thread).
+    pub duplicate_check: Duration,
+    /// Findings and values into the columns, in input order.
+    pub apply: Duration,
+    /// `overlapping_episodes` and putting the findings in order.
+    pub cross_row_checks: Duration,
+    /// The polars frame.
+    pub frame: Duration,
+}
+
+/// `read`, with the time each part took.
+pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, IngestTimings)> {
+    let mut timings = IngestTimings::default();
+    let started = Instant::now();
+    let mut builder = EpisodeColumns::default();
+    let mut quality = DataQuality::default();
+    let mut columns: Option<BTreeSet<Field>> = None;
+    let today = context.rules.extract_date.unwrap_or_else(today);
+
+    // Open every file first: the SSD layout's companion files fill lookups
+    // that its episode file needs.
+    let mut opened = Vec::new();
+    for file in files {
+        let (content, notes) = decode::open(file, context.options.sheet.as_deref())?;
+        opened.push((file, content, notes));
+    }
+    let mut ssd = SsdLookups::default();
+    let mut episode_files = Vec::new();
+    for (file, content, notes) in &opened {
+        if context.layout == Layout::Ssd {
+            let role = with_rows(file, content, |header, rows| {
+                let role = ssd::ssd_role(header);
+                if let Some(role) = role.filter(|r| *r != SsdRole::Missing) {
+                    match rows {
+                        Rows::Csv(records) => {
+                            let records = records.collect()?;
+                            ssd::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?
+                        }
+                        Rows::Workbook(cells) => {
+                            ssd::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?
+                        }
+                    }
+                }
+                Ok(role)
+            })?;
+            match role {
+                Some(SsdRole::Missing) => episode_files.push((*file, content, notes)),
+                Some(_) => {}
+                None => {
+                    return Err(unusable(format!(
+                        "{}: row 1: not an SSD extract this tool reads (expected ssd_missing, ssd_person, ssd_cla_episodes or a list of person ids)",
+                        file.name
+                    )))
+                }
+            }
+        } else {
+            episode_files.push((*file, content, notes));
+        }
+    }
+    timings.open = started.elapsed();
+    let (parse_time, keys_time, duplicate_time, apply_time) =
+        (Cell::new(Duration::ZERO), Cell::new(Duration::ZERO), Cell::new(Duration::ZERO), Cell::new(Duration::ZERO));
+    let rows_started = Instant::now();
+    if episode_files.is_empty() {
+        return Err(unusable("no episode file among the inputs (for the ssd layout, give the ssd_missing extract too)".into()));
+    }
+
+    for (file, content, notes) in episode_files {
+        let index = quality.files.len();
+        quality.files.push(file.name.clone());
+        if notes.transcoded {
+            quality.notes.push(format!("{} is not UTF-8: read as Windows-1252", file.name));
+        }
+        if notes.nul_bytes > 0 {
+            quality.notes.push(format!("{}: {} NUL bytes removed", file.name, notes.nul_bytes));
+        }
+        let present = with_rows(file, content, |header, rows| {
+            let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(&ssd))?;
+            let mut sources = [None; Field::ALL.len()];
+            let mut value_maps = [None; Field::ALL.len()];
+            for field in Field::ALL {
+                sources[field as usize] = mapping.fields.get(&field);
+                value_maps[field as usize] = mapping.values.get(&field);
+            }
+            if let Content::Text { text, .. } = content {
+                // About one row a line: spares the columns and the set of
+                // episode ids from growing (and being copied) a row at a time.
+                builder.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
+            }
+            let reader = RowReader { file: index, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
+            // Rows parse in parallel a chunk at a time, then apply in input order.
+            let mut apply_all = |parsed: Vec<Parsed<'_>>| {
+                let (duplicates, children, duplicate_check) = add_time(&keys_time, || builder.keys(&parsed));
+                duplicate_time.set(duplicate_time.get() + duplicate_check);
+                add_time(&apply_time, || {
+                    for ((row, duplicate), child) in parsed.into_iter().zip(duplicates).zip(children) {
+                        if !matches!(row, Parsed::Blank) {
+                            quality.rows_read += 1;
+                        }
+                        apply(row, duplicate, child, &mut builder, &mut quality.findings);
+                    }
+                });
+            };
+            match rows {
+                Rows::Csv(records) => {
+                    records.for_each_chunk(PARSE_CHUNK, |chunk| apply_all(add_time(&parse_time, || reader.parse_rows(chunk))))?
+                }
+                Rows::Workbook(rows) => {
+                    rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&parse_time, || reader.parse_rows(chunk))))
+                }
+            }
+            Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
+        })?;
+        // A column counts as present only if every file has it.
+        columns = Some(match columns {
+            None => present,
+            Some(seen) => seen.intersection(&present).copied().collect(),
+        });
+    }
+    timings.rows = rows_started.elapsed();
+    (timings.parse, timings.keys, timings.duplicate_check, timings.apply) =
+        (parse_time.get(), keys_time.get(), duplicate_time.get(), apply_time.get());
+    let started = Instant::now();
+    builder.flag_overlaps(&mut quality.findings);
+    quality.findings.sort_by_key(|f| (f.file, f.row, f.rule));
+    timings.cross_row_checks = started.elapsed();
+    let started = Instant::now();
+    quality.rows_kept = builder.len();
+    let frame = anyhow::Context::context(builder.finish(), "building the episode table")?;
+    timings.frame = started.elapsed();
+    Ok((Episodes { frame, columns: columns.unwrap_or_default() }, quality, timings))
+}
+
+/// Today's date from the system clock, for `future_start` when no extract date is configured.
+pub(super) fn today() -> NaiveDate {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    EPOCH + chrono::Duration::days((seconds / 86_400) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::CountingRules;
+
+    fn read_text(text: &str, rules: &CountingRules) -> Result<(Episodes, DataQuality)> {
+        read_timed(&[InputFile { name: "t.csv".into(), bytes: text.as_bytes().to_vec() }], &IngestContext::new(rules))
+            .map(|(episodes, quality, _)| (episodes, quality))
+    }
+
+    #[test]
+    fn counts_every_excluded_row_by_rule() {
+        let text = "Episode_ID ; child_id;looked_after;start;end;other_la;episode_type\n\
+                    e1;c1;Y;2023-04-01 10:00;2023-04-01 12:00;N;missing\n\
+                    e1;c1;Y;2023-04-02 10:00;;N;missing\n\
+                    e2;c2;N;01/13/2023;;N;\n\
+                    e3;;N;2023-04-02;;N;\n\
+                    e4;c4;Y;2023-04-05;2023-04-04;Y;\n\
+                    e5;c5;Y;2023-04-05;2023-04-04;N;absent\n\
+                    e6;c6;maybe;2023-04-05;2023-04-04;N;\n";
+        let (episodes, quality) = read_text(text, &CountingRules::default()).unwrap();
+        assert_eq!(quality.rows_read, 7);
+        // e1, e5 (absence, kept for the absences count) and e6.
+        assert_eq!(episodes.frame.height(), 3);
+        let rules: Vec<(&str, usize, &str)> = quality.findings.iter().map(|f| (f.rule.id(), f.row, f.column.as_str())).collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("duplicate_episode_id", 3, "episode_id"),
+                ("unparseable_date", 4, "start"),
+                ("missing_required", 5, "child_id"),
+                ("other_la_excluded", 6, "other_la"),
+                ("absence_excluded", 7, "episode_type"),
+                ("end_before_start", 8, "end"),
+                ("unknown_value", 8, "looked_after"),
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_name_file_row_and_problem() {
+        let ragged = read_text("episode_id,child_id,looked_after,start\ne1,c1,Y,2023-04-01\ne2,c2,Y\n", &CountingRules::default());
+        let text = format!("{:#}", ragged.unwrap_err());
+        assert!(text.contains("t.csv: row 3") && text.contains("3 fields where the header has 4"), "{text}");
+        let missing = read_text("episode_id,child_id,start\ne1,c1,2023-04-01\n", &CountingRules::default());
+        let text = format!("{:#}", missing.unwrap_err());
+        assert!(text.contains("t.csv: row 1") && text.contains("looked_after"), "{text}");
+        let duplicated = read_text("episode_id,child_id,Start,start,looked_after\n", &CountingRules::default());
+        assert!(format!("{:#}", duplicated.unwrap_err()).contains("`start` appears twice"));
+    }
+}

@@ -1,0 +1,311 @@
+//! One row through its file's mapping: every cell parsed by hand so a
+//! failure names its file, row and column, and the data-quality rules a row
+//! decides alone applied in the order of INPUT.md. Pure, so chunks of rows
+//! parse on every core; `columns::apply` does the rest in input order.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::decode::Cells;
+use super::field::Field;
+use super::layout::Locator;
+use super::quality::{Action, Finding, QualityRule};
+use super::records::worth_threads;
+use super::ssd::SsdLookups;
+use super::values::{age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_yes_no};
+use crate::rules::CountingRules;
+
+/// Reads one file's rows through its mapping.
+pub(super) struct RowReader<'a> {
+    pub(super) file: usize,
+    /// The file's `Mapping` by field (`Field as usize`), looked up for every cell.
+    pub(super) sources: [Option<&'a Locator>; Field::ALL.len()],
+    pub(super) value_maps: [Option<&'a HashMap<String, String>>; Field::ALL.len()],
+    pub(super) ssd: &'a SsdLookups,
+    pub(super) rules: &'a CountingRules,
+    pub(super) today: NaiveDate,
+}
+
+/// Findings of one kept row, gathered per rule so each rule gives one finding.
+#[derive(Default)]
+pub(super) struct RowFindings {
+    pub(super) by_rule: BTreeMap<QualityRule, (Vec<&'static str>, Vec<String>, Action)>,
+}
+
+impl RowFindings {
+    pub(super) fn add(&mut self, rule: QualityRule, field: Field, value: &str, action: Action) {
+        let entry = self.by_rule.entry(rule).or_insert_with(|| (Vec::new(), Vec::new(), action));
+        entry.0.push(field.name());
+        entry.1.push(value.to_string());
+    }
+}
+
+impl RowReader<'_> {
+    /// The trimmed cell of `field` after value mapping; `None` when blank or absent.
+    pub(super) fn cell<'r, C: Cells>(&'r self, cells: &'r C, row: usize, field: Field) -> Option<Cow<'r, str>> {
+        let raw: Cow<'r, str> = match self.sources[field as usize]? {
+            Locator::Column(i) => Cow::Borrowed(cells.cell(*i)?.trim()),
+            Locator::Constant(value) => Cow::Borrowed(value),
+            Locator::EpisodeId { child, start } => {
+                let (child, start) = (cells.cell(*child)?.trim(), cells.cell(*start)?.trim());
+                if is_blank(child) || is_blank(start) {
+                    return None;
+                }
+                Cow::Owned(format!("{child}/{start}/{}:{row}", self.file + 1))
+            }
+            Locator::Person(attribute) => {
+                let child = self.cell(cells, row, Field::ChildId)?;
+                Cow::Owned(self.ssd.person(&child, *attribute)?.to_string())
+            }
+            Locator::LookedAfter => {
+                let child = self.cell(cells, row, Field::ChildId)?;
+                let start = self.cell(cells, row, Field::Start).and_then(|s| parse_timestamp(&s));
+                Cow::Borrowed(self.ssd.looked_after(&child, start))
+            }
+        };
+        if is_blank(&raw) {
+            return None;
+        }
+        match self.value_maps[field as usize].and_then(|map| map.get(&raw.to_lowercase())) {
+            Some(mapped) => Some(Cow::Owned(mapped.clone())),
+            None => Some(raw),
+        }
+    }
+
+    /// Everything the row alone decides: the exclusions that need no other
+    /// row, every value parsed, and the findings it would carry if kept.
+    /// Pure, so chunks of rows parse in parallel; `apply` does the rest in
+    /// input order.
+    pub(super) fn parse_row<'r, C: Cells>(&'r self, row: usize, cells: &'r C) -> Parsed<'r> {
+        if cells.is_blank_row() {
+            return Parsed::Blank;
+        }
+        let get = |field: Field| self.cell(cells, row, field);
+        let text = |field: Field| get(field).map(Cow::into_owned).unwrap_or_default();
+        let finding = |rule: QualityRule, fields: &[Field], action: Action| Finding {
+            file: self.file,
+            row,
+            column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
+            rule,
+            value: fields.iter().map(|f| text(*f)).collect::<Vec<_>>().join(";"),
+            action,
+        };
+
+        // Exclusions, in the order of INPUT.md; the first that applies wins.
+        // `duplicate_episode_id` comes third and needs the rows before: `apply`.
+        let required = [Field::EpisodeId, Field::ChildId, Field::Start, Field::LookedAfter];
+        let blank: Vec<Field> = required.into_iter().filter(|f| get(*f).is_none()).collect();
+        if !blank.is_empty() {
+            return Parsed::Excluded(finding(QualityRule::MissingRequired, &blank, Action::Excluded));
+        }
+        let Some(start) = get(Field::Start).and_then(|s| parse_timestamp(&s)) else {
+            return Parsed::Excluded(finding(QualityRule::UnparseableDate, &[Field::Start], Action::Excluded));
+        };
+        let episode_id = get(Field::EpisodeId).unwrap_or_default();
+        if start.date() > self.today {
+            let later = finding(QualityRule::FutureStart, &[Field::Start], Action::Excluded);
+            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
+        }
+        let mut kept = RowFindings::default();
+        let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
+            let value = get(field)?;
+            match parse_yes_no(&value) {
+                Some(b) => Some(b),
+                None => {
+                    kept.add(QualityRule::UnknownValue, field, &value, Action::FieldIgnored);
+                    None
+                }
+            }
+        };
+        let other_la = flag(Field::OtherLa, &mut kept);
+        if other_la == Some(true) && !self.rules.include_other_la {
+            let later = finding(QualityRule::OtherLaExcluded, &[Field::OtherLa], Action::Excluded);
+            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
+        }
+        let episode_type = get(Field::EpisodeType);
+        let absent = match episode_type.as_deref() {
+            None => false,
+            Some(v) if is_any(v, &["missing", "m"]) => false,
+            Some(v) if is_any(v, &["absent", "a", "away"]) => true,
+            Some(_) => {
+                kept.add(QualityRule::UnknownValue, Field::EpisodeType, episode_type.as_deref().unwrap_or(""), Action::FieldIgnored);
+                false
+            }
+        };
+        let mut findings = Vec::new();
+        if absent && !self.rules.include_absent {
+            findings.push(finding(QualityRule::AbsenceExcluded, &[Field::EpisodeType], Action::Excluded));
+        }
+
+        // Fields of a row that is kept.
+        let looked_after = flag(Field::LookedAfter, &mut kept);
+        let uasc = flag(Field::Uasc, &mut kept);
+        let cse = flag(Field::CseRisk, &mut kept);
+        let cce = flag(Field::CceRisk, &mut kept);
+        let rhi_offered = flag(Field::RhiOffered, &mut kept);
+        let date = |field: Field, kept: &mut RowFindings| -> Option<NaiveDateTime> {
+            let value = get(field)?;
+            let parsed = parse_timestamp(&value);
+            if parsed.is_none() {
+                kept.add(QualityRule::UnparseableDate, field, &value, Action::FieldIgnored);
+            }
+            parsed
+        };
+        let date_of_birth = date(Field::DateOfBirth, &mut kept).map(|t| t.date());
+        let mut end = date(Field::End, &mut kept);
+        let rhi_completed = date(Field::RhiCompleted, &mut kept);
+        let open = self.sources[Field::End as usize].is_some() && get(Field::End).is_none();
+
+        if let Some(e) = end {
+            if e < start {
+                kept.add(QualityRule::EndBeforeStart, Field::End, &text(Field::End), Action::FieldIgnored);
+                end = None;
+            }
+        }
+        if let (Some(done), Some(e)) = (rhi_completed, end) {
+            if done < e {
+                kept.add(QualityRule::RhiBeforeEnd, Field::RhiCompleted, &text(Field::RhiCompleted), Action::Kept);
+            }
+        }
+        if rhi_completed.is_some() && rhi_offered == Some(false) {
+            kept.add(QualityRule::RhiCompletedNotOffered, Field::RhiCompleted, &text(Field::RhiCompleted), Action::Kept);
+        }
+        let date_of_birth = date_of_birth.filter(|dob| {
+            let age = age_in_years(*dob, start.date());
+            let in_range = (0..25).contains(&age);
+            if !in_range {
+                kept.add(QualityRule::AgeOutOfRange, Field::DateOfBirth, &text(Field::DateOfBirth), Action::FieldIgnored);
+            }
+            in_range
+        });
+        let coded = |field: Field, allowed: &[(&str, &'static str)], kept: &mut RowFindings| -> Option<&'static str> {
+            let value = get(field)?;
+            // Any case, with spaces or hyphens for underscores.
+            let same = |code: &str| {
+                code.len() == value.len()
+                    && code.bytes().zip(value.bytes()).all(|(c, v)| c == v.to_ascii_lowercase() || (c == b'_' && (v == b' ' || v == b'-')))
+            };
+            let found = allowed.iter().find(|(k, _)| same(k)).map(|(_, v)| *v);
+            if found.is_none() {
+                kept.add(QualityRule::UnknownValue, field, &value, Action::FieldIgnored);
+            }
+            found
+        };
+        let placement_area = coded(Field::PlacementArea, &[("in_area", "in_area"), ("out_of_area", "out_of_area")], &mut kept);
+        let rhi_outcome = coded(
+            Field::RhiOutcome,
+            &[("accepted", "accepted"), ("declined", "declined"), ("no_contact", "no_contact"), ("pending", "pending")],
+            &mut kept,
+        );
+        if let Some(e) = end {
+            if (e - start).num_minutes() > 365 * 24 * 60 {
+                kept.add(QualityRule::LongEpisode, Field::End, &text(Field::End), Action::Kept);
+            }
+        }
+        if open {
+            kept.add(QualityRule::OpenEpisode, Field::End, "", Action::Kept);
+        }
+        // An absence excluded by the rules has its one finding already.
+        let counted = !absent || self.rules.include_absent;
+        if counted {
+            for (rule, (columns, values, action)) in kept.by_rule {
+                findings.push(Finding { file: self.file, row, column: columns.join(";"), rule, value: values.join(";"), action });
+            }
+        }
+        let sex = match get(Field::Sex).as_deref() {
+            Some(v) if is_any(v, &["m", "male", "1"]) => "male",
+            Some(v) if is_any(v, &["f", "female", "2"]) => "female",
+            _ => "other_unknown",
+        };
+        let episode = RowValues {
+            origin: (self.file as u32, row as u32, counted),
+            child_id: get(Field::ChildId).unwrap_or_default(),
+            looked_after,
+            absent,
+            start: millis(start),
+            end: end.map(millis),
+            open,
+            date_of_birth: date_of_birth.map(days_since_epoch),
+            age: date_of_birth.map(|dob| age_in_years(dob, start.date())),
+            sex,
+            ethnicity_group: ethnicity_group(get(Field::Ethnicity).as_deref()),
+            placement_area,
+            uasc,
+            reason: get(Field::Reason),
+            cse_risk: cse,
+            cce_risk: cce,
+            rhi_offered,
+            rhi_outcome,
+            rhi_completed: rhi_completed.map(millis),
+        };
+        Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Kept(episode, findings) })
+    }
+
+    /// Parses `rows` on every core (pure work), in input order.
+    pub(super) fn parse_rows<'r, C: Cells + Sync>(&'r self, rows: &'r [(usize, C)]) -> Vec<Parsed<'r>> {
+        if !worth_threads(rows.len()) {
+            return rows.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect();
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = rows
+                .chunks(rows.len().div_ceil(threads))
+                .map(|part| scope.spawn(move || part.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect::<Vec<_>>()))
+                .collect();
+            let mut parsed = Vec::with_capacity(rows.len());
+            for part in parts {
+                parsed.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
+            parsed
+        })
+    }
+}
+
+/// A row as `parse_row` leaves it.
+pub(super) enum Parsed<'r> {
+    /// A blank workbook row: not a record at all.
+    Blank,
+    /// Left out by a rule decided before the duplicate check.
+    Excluded(Finding),
+    /// Kept or excluded depending on whether its episode id was seen before.
+    Candidate(Candidate<'r>),
+}
+
+pub(super) struct Candidate<'r> {
+    pub(super) file: usize,
+    pub(super) row: usize,
+    pub(super) episode_id: Cow<'r, str>,
+    pub(super) outcome: Outcome<'r>,
+}
+
+pub(super) enum Outcome<'r> {
+    /// Left out by a rule after the duplicate check (`future_start`, `other_la_excluded`).
+    Excluded(Finding),
+    /// In the frame, with the findings it carries.
+    Kept(RowValues<'r>, Vec<Finding>),
+}
+
+/// One row's values, as the `EpisodeColumns` columns take them.
+pub(super) struct RowValues<'r> {
+    pub(super) origin: (u32, u32, bool),
+    pub(super) child_id: Cow<'r, str>,
+    pub(super) looked_after: Option<bool>,
+    pub(super) absent: bool,
+    pub(super) start: i64,
+    pub(super) end: Option<i64>,
+    pub(super) open: bool,
+    pub(super) date_of_birth: Option<i32>,
+    pub(super) age: Option<i32>,
+    pub(super) sex: &'static str,
+    pub(super) ethnicity_group: &'static str,
+    pub(super) placement_area: Option<&'static str>,
+    pub(super) uasc: Option<bool>,
+    pub(super) reason: Option<Cow<'r, str>>,
+    pub(super) cse_risk: Option<bool>,
+    pub(super) cce_risk: Option<bool>,
+    pub(super) rhi_offered: Option<bool>,
+    pub(super) rhi_outcome: Option<&'static str>,
+    pub(super) rhi_completed: Option<i64>,
+}

@@ -1,0 +1,199 @@
+//! The metrics stage: every figure of the export and of the report's
+//! windows, computed once from the episode frame into `Metrics`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{bail, Context, Result};
+use polars::prelude::*;
+
+use super::breakdown::{breakdown_rows, BreakdownRow};
+use super::catalogue::{Cohort, Metric, Totals, Value};
+use super::dimension::Dimension;
+use super::engine::{self, month_expr};
+use super::export::MetricRow;
+use super::windows::{export_windows, last_complete_month, Period, ReportWindows, Window};
+use crate::ingest::Episodes;
+use crate::period::{ReportingYear, YearMonth};
+use crate::rules::CountingRules;
+
+/// What the metrics stage needs besides the episodes.
+#[derive(Debug, Clone)]
+pub struct MetricsContext {
+    pub rules: CountingRules,
+    pub year: ReportingYear,
+    /// The last month the report covers; `None`: the last complete month in the data.
+    pub period_end: Option<YearMonth>,
+    /// Breakdown counts from 1 to threshold - 1 are suppressed; 0 = off.
+    pub suppression_threshold: u32,
+}
+
+/// Everything the later stages need, computed once.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    /// The export, sorted as METRICS.md requires (suppression applied).
+    pub rows: Vec<MetricRow>,
+    pub periods: Vec<Period>,
+    pub first_month: YearMonth,
+    pub last_month: YearMonth,
+    pub year: ReportingYear,
+    pub rules: CountingRules,
+    pub suppression_threshold: u32,
+    pub windows: ReportWindows,
+    /// Metrics the input has the columns for.
+    pub available: BTreeSet<Metric>,
+    /// Dimensions the input has the columns for.
+    pub dimensions: Vec<Dimension>,
+    totals: BTreeMap<(Cohort, Window), Totals>,
+    breakdowns: BTreeMap<(Cohort, Window, Dimension), Vec<BreakdownRow>>,
+}
+
+impl Metrics {
+    /// Totals for a window computed by this stage (export periods and `report` windows).
+    pub fn totals(&self, cohort: Cohort, window: Window) -> Option<&Totals> {
+        self.totals.get(&(cohort, window))
+    }
+
+    /// A metric for a window, `None` when it is not available or not computed.
+    pub fn value(&self, cohort: Cohort, window: Window, metric: Metric) -> Option<Value> {
+        if !self.available.contains(&metric) {
+            return None;
+        }
+        self.totals(cohort, window).map(|t| metric.value(t))
+    }
+
+    /// True when every month of `window` lies within the data.
+    pub fn covers(&self, window: Window) -> bool {
+        window.first >= self.first_month && window.last <= self.last_month
+    }
+
+    /// A breakdown for a computed window, suppressed as configured.
+    pub fn breakdown(&self, cohort: Cohort, window: Window, dimension: Dimension) -> Option<&[BreakdownRow]> {
+        self.breakdowns.get(&(cohort, window, dimension)).map(Vec::as_slice)
+    }
+}
+
+/// Computes every figure: the export and the report's windows.
+pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics> {
+    let (first_month, last_month, latest) = data_span(&episodes.frame)?;
+    let period_end = match context.period_end {
+        Some(end) => {
+            if end < first_month || end > last_month {
+                bail!(
+                    "the period end {} is outside the data, which runs from {} to {}",
+                    end.label(),
+                    first_month.label(),
+                    last_month.label()
+                );
+            }
+            end
+        }
+        None => last_complete_month(latest, first_month),
+    };
+    let report_windows = ReportWindows::new(period_end, context.year);
+    let exported = export_windows(first_month, last_month, context.year);
+    let mut windows: Vec<Window> = exported.iter().map(|(_, _, w)| *w).collect();
+    windows.extend(report_windows.all());
+    windows.sort();
+    windows.dedup();
+
+    let available: BTreeSet<Metric> = Metric::ALL.into_iter().filter(|m| m.needs().iter().all(|f| episodes.has(*f))).collect();
+    let dimensions: Vec<Dimension> = Dimension::ALL.into_iter().filter(|d| d.needs().iter().all(|f| episodes.has(*f))).collect();
+    let computed = engine::compute(&episodes.frame, &context.rules, &windows, &dimensions)?;
+    let mut totals = BTreeMap::new();
+    for cohort in Cohort::ALL {
+        for window in &windows {
+            totals.insert((cohort, *window), computed.totals.get(&(cohort, *window)).copied().unwrap_or_default());
+        }
+    }
+
+    // Breakdown tables for every window, every category listed (zeros
+    // included), then suppressed group by group.
+    let reasons: BTreeSet<String> =
+        computed.cells.keys().filter(|(_, _, d, _)| *d == Dimension::Reason).map(|(_, _, _, c)| c.clone()).collect();
+    let threshold = context.suppression_threshold;
+    let mut breakdowns = BTreeMap::new();
+    for dimension in &dimensions {
+        let categories = dimension.categories(&context.rules).unwrap_or_else(|| reasons.iter().cloned().collect());
+        for cohort in dimension.cohorts() {
+            for window in &windows {
+                let total = &totals[&(*cohort, *window)];
+                let rows = breakdown_rows(*dimension, &categories, *cohort, *window, total, &computed.cells, threshold);
+                breakdowns.insert((*cohort, *window, *dimension), rows);
+            }
+        }
+    }
+
+    let mut rows = Vec::new();
+    for cohort in Cohort::ALL {
+        for (kind, label, window) in &exported {
+            let t = &totals[&(cohort, *window)];
+            let row = |dimension: &str, category: &str, metric: Metric, value: Value| MetricRow {
+                cohort,
+                period_kind: *kind,
+                period: label.clone(),
+                dimension: dimension.into(),
+                category: category.into(),
+                metric,
+                value,
+            };
+            for metric in &available {
+                rows.push(row("all", "all", *metric, metric.value(t)));
+            }
+            for dimension in &dimensions {
+                let Some(cells) = breakdowns.get(&(cohort, *window, *dimension)) else { continue };
+                for cell in cells {
+                    rows.push(row(dimension.id(), &cell.category, Metric::Children, cell.children));
+                    if let Some(episodes) = cell.episodes {
+                        rows.push(row(dimension.id(), &cell.category, Metric::Episodes, episodes));
+                    }
+                }
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        (a.cohort.id(), a.period_kind.id(), &a.period, &a.dimension, &a.category, a.metric.id()).cmp(&(
+            b.cohort.id(),
+            b.period_kind.id(),
+            &b.period,
+            &b.dimension,
+            &b.category,
+            b.metric.id(),
+        ))
+    });
+    let periods = exported.into_iter().map(|(kind, label, window)| Period { kind, label, window }).collect();
+    Ok(Metrics {
+        rows,
+        periods,
+        first_month,
+        last_month,
+        year: context.year,
+        rules: context.rules.clone(),
+        suppression_threshold: threshold,
+        windows: report_windows,
+        available,
+        dimensions,
+        totals,
+        breakdowns,
+    })
+}
+
+/// First and last month with an episode, and the month of the latest recorded time.
+pub(super) fn data_span(frame: &DataFrame) -> Result<(YearMonth, YearMonth, YearMonth)> {
+    let span = frame
+        .clone()
+        .lazy()
+        .select([
+            month_expr("start").min().alias("first"),
+            month_expr("start").max().alias("last"),
+            month_expr("end").max().alias("last_end"),
+            month_expr("rhi_completed").max().alias("last_rhi"),
+        ])
+        .collect();
+    let span = Context::context(span, "finding the months the data covers")?;
+    let get = |name: &str| -> Result<Option<i32>> { Ok(span.column(name)?.i32()?.get(0)) };
+    let (Some(first), Some(last)) = (get("first")?, get("last")?) else {
+        bail!("no episodes to count");
+    };
+    let latest = [Some(last), get("last_end")?, get("last_rhi")?].into_iter().flatten().max().unwrap_or(last);
+    Ok((YearMonth(first), YearMonth(last), YearMonth(latest)))
+}

@@ -1,0 +1,102 @@
+//! The export of METRICS.md: one tidy row per (cohort, period, dimension,
+//! category, metric), written as CSV or JSON lines in the same order.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+
+use super::catalogue::{Cohort, Metric, PeriodKind, Value};
+use super::compute::Metrics;
+
+/// One row of the export of METRICS.md.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricRow {
+    pub cohort: Cohort,
+    pub period_kind: PeriodKind,
+    pub period: String,
+    pub dimension: String,
+    pub category: String,
+    pub metric: Metric,
+    pub value: Value,
+}
+
+impl Value {
+    /// The export's text: integers for counts, full precision for rates, empty for no value.
+    pub fn export_text(self) -> String {
+        match self {
+            Value::Count(n) => n.to_string(),
+            Value::Rate(Some(r)) => r.to_string(),
+            Value::Rate(None) => String::new(),
+            Value::Suppressed => "c".into(),
+        }
+    }
+
+    /// The export's JSON value: a number, `null` for no value, `"c"` when suppressed.
+    pub fn json(self) -> serde_json::Value {
+        match self {
+            Value::Count(n) => n.into(),
+            // A whole rate is written `75` as in the CSV, not `75.0`.
+            Value::Rate(Some(r)) if r.fract() == 0.0 && (0.0..=1e15).contains(&r) => (r as u64).into(),
+            Value::Rate(Some(r)) => serde_json::Number::from_f64(r).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
+            Value::Rate(None) => serde_json::Value::Null,
+            Value::Suppressed => "c".into(),
+        }
+    }
+}
+
+impl Metrics {
+    /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
+    pub fn write_jsonl(&self, mut out: impl Write) -> Result<()> {
+        /// Fields in the order of the CSV columns.
+        #[derive(serde::Serialize)]
+        struct JsonRow<'a> {
+            cohort: &'a str,
+            period_kind: &'a str,
+            period: &'a str,
+            dimension: &'a str,
+            category: &'a str,
+            metric: &'a str,
+            value: serde_json::Value,
+        }
+        for row in &self.rows {
+            let object = JsonRow {
+                cohort: row.cohort.id(),
+                period_kind: row.period_kind.id(),
+                period: &row.period,
+                dimension: &row.dimension,
+                category: &row.category,
+                metric: row.metric.id(),
+                value: row.value.json(),
+            };
+            serde_json::to_writer(&mut out, &object)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush().context("writing the metrics export")?;
+        Ok(())
+    }
+
+    /// Writes the export as CSV.
+    pub fn write_csv(&self, out: impl Write) -> Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(["cohort", "period_kind", "period", "dimension", "category", "metric", "value"])?;
+        for row in &self.rows {
+            writer.write_record([
+                row.cohort.id(),
+                row.period_kind.id(),
+                &row.period,
+                &row.dimension,
+                &row.category,
+                row.metric.id(),
+                &row.value.export_text(),
+            ])?;
+        }
+        writer.flush().context("writing the metrics export")?;
+        Ok(())
+    }
+
+    pub fn to_csv_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_csv(&mut out)?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,91 @@
+//! The definitions page: what each term means under the counting rules in
+//! force, so the paper always describes the rules it was counted by.
+
+use serde::Serialize;
+
+use super::context::ReportContext;
+use super::figures::category_label;
+use crate::metrics::{age_band_labels, Dimension, Metrics};
+use crate::period::MONTH_NAMES;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Definition {
+    pub term: String,
+    pub meaning: String,
+}
+
+pub(super) fn definitions(context: &ReportContext, metrics: &Metrics) -> Vec<Definition> {
+    let rules = &metrics.rules;
+    let d = |term: &str, meaning: String| Definition { term: term.into(), meaning };
+    vec![
+        d("Missing episode", "One occasion on which a child was reported missing, counted in the month, quarter and year in which it started.".into()),
+        d("Children", "Different children with at least one counted episode in the period. A child is counted once in a period however many times they went missing in it, so yearly figures are not the sum of monthly or quarterly ones.".into()),
+        d("Children in our care", "Episodes where the child was looked after by this authority when the episode started.".into()),
+        d(
+            "Children looked after by other authorities",
+            if rules.include_other_la {
+                "Included: their episodes are counted.".into()
+            } else {
+                "Not counted: the placing authority is responsible for their return home interviews. The number left out is in the data-quality appendix.".into()
+            },
+        ),
+        d(
+            "Absences",
+            if rules.include_absent {
+                "Episodes recorded as absent (whereabouts known) are counted as missing episodes.".into()
+            } else {
+                "Episodes recorded as absent (away from placement, whereabouts known) are not missing episodes; they are counted separately as absences.".into()
+            },
+        ),
+        d("Return home interview (RHI)", "A conversation offered to the child after each return to understand why they went missing and what risks they face. Statutory guidance expects it within 72 hours of return. Offers accepted or declined are counted among episodes recorded as offered.".into()),
+        d(
+            "Within 72 hours",
+            format!(
+                "An interview completed no more than {} hours after the time the child was found or returned. An interview recorded before the return, or with no return time, is never counted as within.",
+                rules.rhi_timescale_hours
+            ),
+        ),
+        d(
+            "Repeat missing",
+            format!(
+                "A child is counted when one of their episodes is the last of {} episodes that started within {} days (the local strategy-meeting trigger); earlier episodes may fall before the period.",
+                rules.repeat.episodes, rules.repeat.days
+            ),
+        ),
+        d(
+            "Most frequently missing",
+            format!("The share of the period's episodes that belong to the {} children with the most episodes in it.", rules.top_n),
+        ),
+        d(
+            "Age",
+            format!(
+                "Age in completed years at the start of the episode, in the bands {}.",
+                age_band_labels(&rules.age_bands)
+                    .iter()
+                    .filter(|l| *l != "unknown")
+                    .map(|l| category_label(Dimension::AgeBand, l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        d(
+            "Small numbers",
+            if metrics.suppression_threshold > 0 {
+                format!("Breakdown counts from 1 to {} are shown as c, with one more cell hidden where a hidden count could otherwise be worked out from the total. Totals are exact.", metrics.suppression_threshold - 1)
+            } else {
+                "No counts are suppressed (suppression.threshold is 0). Set a threshold before publishing breakdowns of small groups.".into()
+            },
+        ),
+        d(
+            "Reporting year",
+            format!(
+                "Runs from {} to {}. This report covers {} to {}; the period end is {}.",
+                MONTH_NAMES[(metrics.year.start_month - 1) as usize],
+                MONTH_NAMES[((metrics.year.start_month + 10) % 12) as usize],
+                metrics.windows.year_to_date.first.long_name(),
+                metrics.windows.year_to_date.last.long_name(),
+                if context.period_end_set { "set in the configuration" } else { "the last complete month in the data" }
+            ),
+        ),
+    ]
+}

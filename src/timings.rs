@@ -1,0 +1,49 @@
+//! Wall-clock time of each stage, recorded in one place so `build --timings`
+//! and the benchmark report the same figures the same way.
+
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+/// Stages in the order they ran, each with its time.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f` as stage `name` and records how long it took.
+    pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let result = f();
+        self.stages.push((name, started.elapsed()));
+        result
+    }
+}
+
+/// Runs `f`, adding the time it took to `total` (for parts of a stage that
+/// run many times, such as each chunk of rows).
+pub fn add_time<T>(total: &Cell<Duration>, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = f();
+    total.set(total.get() + started.elapsed());
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_are_recorded_in_order_and_parts_add_up() {
+        let mut timings = Timings::default();
+        let answer = timings.time("first", || 6 * 7);
+        timings.time("second", || std::thread::sleep(Duration::from_millis(2)));
+        assert_eq!(answer, 42);
+        assert_eq!(timings.stages.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["first", "second"]);
+        assert!(timings.stages[1].1 >= Duration::from_millis(2));
+        let total = Cell::new(Duration::ZERO);
+        add_time(&total, || std::thread::sleep(Duration::from_millis(1)));
+        add_time(&total, || std::thread::sleep(Duration::from_millis(1)));
+        assert!(total.get() >= Duration::from_millis(2));
+    }
+}
