@@ -13,19 +13,24 @@ pub struct Timings {
 impl Timings {
     /// Runs `f` as stage `name` and records how long it took.
     pub fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let result = f();
-        self.stages.push((name, started.elapsed()));
+        let (result, took) = timed(f);
+        self.stages.push((name, took));
         result
     }
+}
+
+/// Runs `f`; its result and how long it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let result = f();
+    (result, started.elapsed())
 }
 
 /// Runs `f`, adding the time it took to `total` (for parts of a stage that
 /// run many times, such as each chunk of rows).
 pub fn add_time<T>(total: &Cell<Duration>, f: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let result = f();
-    total.set(total.get() + started.elapsed());
+    let (result, took) = timed(f);
+    total.set(total.get() + took);
     result
 }
 

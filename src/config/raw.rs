@@ -52,9 +52,9 @@ pub struct RawInput {
     pub layout: Layout,
     /// Worksheet to read from XLSX files (default: the first).
     pub sheet: Option<String>,
-    /// Source column name -> canonical column name, for other extracts.
+    /// Extract column name -> canonical column name, for other extracts.
     pub columns: BTreeMap<String, String>,
-    /// Canonical column -> (source value -> canonical value).
+    /// Canonical column -> (extract value -> canonical value).
     pub values: BTreeMap<String, BTreeMap<String, String>>,
 }
 

@@ -3,7 +3,7 @@
 //! canonical schema. Child identifiers become dense numbers here and never
 //! enter the frame.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
@@ -13,6 +13,7 @@ use super::quality::{Action, Finding, QualityRule};
 use super::records::worth_threads;
 use super::row::{Candidate, Outcome, Parsed, RowValues};
 use super::values::normalise_reasons;
+use crate::timings::timed;
 
 /// The rules that need the rows before (`duplicate_episode_id`: the first
 /// stays), then the row into the columns. Called in input order.
@@ -157,9 +158,7 @@ impl EpisodeColumns {
     pub(super) fn keys(&mut self, parsed: &[Parsed<'_>]) -> (Vec<bool>, Vec<u32>, Duration) {
         let (seen, children) = (&mut self.episode_ids, &mut self.child_keys);
         let duplicates = |seen: &mut SeenIds| -> (Vec<bool>, Duration) {
-            let started = Instant::now();
-            let flags = parsed.iter().map(|p| matches!(p, Parsed::Candidate(c) if !seen.insert(&c.episode_id))).collect();
-            (flags, started.elapsed())
+            timed(|| parsed.iter().map(|p| matches!(p, Parsed::Candidate(c) if !seen.insert(&c.episode_id))).collect())
         };
         let numbers = |children: &mut FxHashMap<String, u32>| -> Vec<u32> {
             parsed

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::layout::Layout;
+use serde::Deserialize;
+
 use crate::rules::CountingRules;
 
 /// How to read the input beyond the files themselves.
@@ -26,8 +27,31 @@ impl IngestContext {
 pub struct InputOptions {
     /// Worksheet to read from XLSX files (default: the first).
     pub sheet: Option<String>,
-    /// Source column name (lower case) -> canonical column name.
+    /// Extract column name (lower case) -> canonical column name.
     pub columns: BTreeMap<String, String>,
-    /// Canonical column -> (source value -> canonical value).
+    /// Canonical column -> (extract value -> canonical value).
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The layouts ingest reads (`input.layout`, `--layout`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// The canonical episode CSV of INPUT.md (or any extract mapped with input.columns).
+    #[default]
+    Canonical,
+    /// The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END), one file per year.
+    Ssda903,
+    /// Standard Safeguarding Dataset: ssd_missing with ssd_person and CLA episodes or a list of looked-after ids.
+    Ssd,
+}
+
+impl Layout {
+    pub fn id(self) -> &'static str {
+        match self {
+            Layout::Canonical => "canonical",
+            Layout::Ssda903 => "ssda903",
+            Layout::Ssd => "ssd",
+        }
+    }
 }

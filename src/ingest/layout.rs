@@ -6,36 +6,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{bail, Result};
-use serde::Deserialize;
 
-use super::context::InputOptions;
+use super::context::{InputOptions, Layout};
 use super::error::unusable;
 use super::field::Field;
 use super::ssd::{PersonField, SsdLookups};
 use super::values::header_names;
-
-/// The layouts ingest reads (`input.layout`, `--layout`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Layout {
-    /// The canonical episode CSV of INPUT.md (or any extract mapped with input.columns).
-    #[default]
-    Canonical,
-    /// The SSDA903 Missing table (CHILD, DOB, MISSING, MIS_START, MIS_END), one file per year.
-    Ssda903,
-    /// Standard Safeguarding Dataset: ssd_missing with ssd_person and CLA episodes or a list of looked-after ids.
-    Ssd,
-}
-
-impl Layout {
-    pub fn id(self) -> &'static str {
-        match self {
-            Layout::Canonical => "canonical",
-            Layout::Ssda903 => "ssda903",
-            Layout::Ssd => "ssd",
-        }
-    }
-}
 
 /// Where a canonical field's value is found in one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,7 +34,7 @@ pub enum Locator {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
     pub fields: BTreeMap<Field, Locator>,
-    /// Per field: source value (lower case, trimmed) -> canonical value.
+    /// Per field: extract value (lower case, trimmed) -> canonical value.
     pub values: BTreeMap<Field, HashMap<String, String>>,
 }
 
@@ -101,14 +77,14 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
         }
     }
     let mut known: HashMap<String, Field> = layout_names(layout).into_iter().map(|(n, f)| (n.to_string(), f)).collect();
-    for (source, target) in &options.columns {
+    for (column, target) in &options.columns {
         let Some(field) = Field::ALL.iter().find(|f| f.name() == target) else {
             bail!(
-                "configuration error: input.columns maps `{source}` to `{target}`, which is not a canonical column ({})",
+                "configuration error: input.columns maps `{column}` to `{target}`, which is not a canonical column ({})",
                 Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
             );
         };
-        known.insert(source.clone(), *field);
+        known.insert(column.clone(), *field);
     }
     let mut fields = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {

@@ -24,12 +24,11 @@ mod values;
 
 use anyhow::Result;
 
-pub use context::{IngestContext, InputOptions};
+pub use context::{IngestContext, InputOptions, Layout};
 pub use episodes::Episodes;
 pub use error::UnusableInput;
 pub use field::Field;
 pub use file::{InputFile, InputLocation};
-pub use layout::Layout;
 pub use quality::{Action, DataQuality, Finding, QualityRule};
 pub use read::{read_timed, IngestTimings};
 

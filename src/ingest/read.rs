@@ -4,25 +4,25 @@
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::columns::{apply, EpisodeColumns};
-use super::context::IngestContext;
-use super::decode::{self, Content};
+use super::context::{IngestContext, Layout};
+use super::decode::{self, Content, ReadNotes};
 use super::episodes::Episodes;
 use super::error::unusable;
 use super::field::Field;
 use super::file::InputFile;
-use super::layout::{self, Layout};
+use super::layout;
 use super::quality::DataQuality;
 use super::records::{with_rows, Rows, PARSE_CHUNK};
 use super::row::{Parsed, RowReader};
 use super::ssd::{self, SsdLookups, SsdRole};
 use super::values::EPOCH;
-use crate::timings::add_time;
+use crate::timings::{add_time, timed};
 
 /// How long each part of `read_timed` took: what the benchmark reports.
 #[derive(Debug, Clone, Copy, Default)]
@@ -48,60 +48,97 @@ pub struct IngestTimings {
 /// `read`, with the time each part took.
 pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, IngestTimings)> {
     let mut timings = IngestTimings::default();
-    let started = Instant::now();
-    let mut builder = EpisodeColumns::default();
-    let mut quality = DataQuality::default();
-    let mut columns: Option<BTreeSet<Field>> = None;
-    let today = context.rules.extract_date.unwrap_or_else(today);
-
-    // Open every file first: the SSD layout's companion files fill lookups
-    // that its episode file needs.
-    let mut opened = Vec::new();
-    for file in files {
-        let (content, notes) = decode::open(file, context.options.sheet.as_deref())?;
-        opened.push((file, content, notes));
-    }
-    let mut ssd = SsdLookups::default();
-    let mut episode_files = Vec::new();
-    for (file, content, notes) in &opened {
-        if context.layout == Layout::Ssd {
-            let role = with_rows(file, content, |header, rows| {
-                let role = ssd::ssd_role(header);
-                if let Some(role) = role.filter(|r| *r != SsdRole::Missing) {
-                    match rows {
-                        Rows::Csv(records) => {
-                            let records = records.collect()?;
-                            ssd::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?
-                        }
-                        Rows::Workbook(cells) => {
-                            ssd::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?
-                        }
-                    }
-                }
-                Ok(role)
-            })?;
-            match role {
-                Some(SsdRole::Missing) => episode_files.push((*file, content, notes)),
-                Some(_) => {}
-                None => {
-                    return Err(unusable(format!(
-                        "{}: row 1: not an SSD extract this tool reads (expected ssd_missing, ssd_person, ssd_cla_episodes or a list of person ids)",
-                        file.name
-                    )))
-                }
-            }
-        } else {
-            episode_files.push((*file, content, notes));
-        }
-    }
-    timings.open = started.elapsed();
-    let (parse_time, keys_time, duplicate_time, apply_time) =
-        (Cell::new(Duration::ZERO), Cell::new(Duration::ZERO), Cell::new(Duration::ZERO), Cell::new(Duration::ZERO));
-    let rows_started = Instant::now();
+    let (opened, took) = timed(|| open_inputs(files, context));
+    timings.open = took;
+    let (episode_files, ssd) = opened?;
     if episode_files.is_empty() {
         return Err(unusable("no episode file among the inputs (for the ssd layout, give the ssd_missing extract too)".into()));
     }
 
+    let mut columns = EpisodeColumns::default();
+    let mut quality = DataQuality::default();
+    let parts = RowTimes::default();
+    let (present, took) = timed(|| read_rows(&episode_files, &ssd, context, &parts, &mut columns, &mut quality));
+    timings.rows = took;
+    let present = present?;
+    (timings.parse, timings.keys, timings.duplicate_check, timings.apply) =
+        (parts.parse.get(), parts.keys.get(), parts.duplicate_check.get(), parts.apply.get());
+
+    ((), timings.cross_row_checks) = timed(|| {
+        columns.flag_overlaps(&mut quality.findings);
+        quality.findings.sort_by_key(|f| (f.file, f.row, f.rule));
+    });
+    quality.rows_kept = columns.len();
+    let (frame, took) = timed(|| columns.finish());
+    timings.frame = took;
+    let frame = anyhow::Context::context(frame, "building the episode table")?;
+    Ok((Episodes { frame, columns: present }, quality, timings))
+}
+
+/// An opened episode file: the file, its text or cells, and what decoding noticed.
+type Opened<'a> = (&'a InputFile, Content<'a>, ReadNotes);
+
+/// Opens every file first: the SSD layout's companion files fill lookups
+/// that its episode file needs. The episode files, in input order, and the lookups.
+fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(Vec<Opened<'a>>, SsdLookups)> {
+    let mut ssd = SsdLookups::default();
+    let mut episode_files = Vec::new();
+    let opened = files.iter().map(|file| Ok((file, decode::open(file, context.options.sheet.as_deref())?))).collect::<Result<Vec<_>>>()?;
+    for (file, (content, notes)) in opened {
+        if context.layout != Layout::Ssd {
+            episode_files.push((file, content, notes));
+            continue;
+        }
+        let role = with_rows(file, &content, |header, rows| {
+            let role = ssd::ssd_role(header);
+            if let Some(role) = role.filter(|r| *r != SsdRole::Missing) {
+                match rows {
+                    Rows::Csv(records) => {
+                        let records = records.collect()?;
+                        ssd::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?
+                    }
+                    Rows::Workbook(cells) => {
+                        ssd::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?
+                    }
+                }
+            }
+            Ok(role)
+        })?;
+        match role {
+            Some(SsdRole::Missing) => episode_files.push((file, content, notes)),
+            Some(_) => {}
+            None => {
+                return Err(unusable(format!(
+                    "{}: row 1: not an SSD extract this tool reads (expected ssd_missing, ssd_person, ssd_cla_episodes or a list of person ids)",
+                    file.name
+                )))
+            }
+        }
+    }
+    Ok((episode_files, ssd))
+}
+
+/// Time spent in each part of reading the rows, added up over every chunk.
+#[derive(Default)]
+struct RowTimes {
+    parse: Cell<Duration>,
+    keys: Cell<Duration>,
+    duplicate_check: Cell<Duration>,
+    apply: Cell<Duration>,
+}
+
+/// Every episode file's rows into `columns`, every row accounted for in
+/// `quality`. The canonical columns every file has.
+fn read_rows(
+    episode_files: &[Opened<'_>],
+    ssd: &SsdLookups,
+    context: &IngestContext,
+    times: &RowTimes,
+    columns: &mut EpisodeColumns,
+    quality: &mut DataQuality,
+) -> Result<BTreeSet<Field>> {
+    let today = context.rules.extract_date.unwrap_or_else(today);
+    let mut common: Option<BTreeSet<Field>> = None;
     for (file, content, notes) in episode_files {
         let index = quality.files.len();
         quality.files.push(file.name.clone());
@@ -112,7 +149,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
             quality.notes.push(format!("{}: {} NUL bytes removed", file.name, notes.nul_bytes));
         }
         let present = with_rows(file, content, |header, rows| {
-            let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(&ssd))?;
+            let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(ssd))?;
             let mut sources = [None; Field::ALL.len()];
             let mut value_maps = [None; Field::ALL.len()];
             for field in Field::ALL {
@@ -122,50 +159,39 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
             if let Content::Text { text, .. } = content {
                 // About one row a line: spares the columns and the set of
                 // episode ids from growing (and being copied) a row at a time.
-                builder.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
+                columns.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
             }
-            let reader = RowReader { file: index, sources, value_maps, ssd: &ssd, rules: &context.rules, today };
+            let reader = RowReader { file: index, sources, value_maps, ssd, rules: &context.rules, today };
             // Rows parse in parallel a chunk at a time, then apply in input order.
             let mut apply_all = |parsed: Vec<Parsed<'_>>| {
-                let (duplicates, children, duplicate_check) = add_time(&keys_time, || builder.keys(&parsed));
-                duplicate_time.set(duplicate_time.get() + duplicate_check);
-                add_time(&apply_time, || {
+                let (duplicates, children, duplicate_check) = add_time(&times.keys, || columns.keys(&parsed));
+                times.duplicate_check.set(times.duplicate_check.get() + duplicate_check);
+                add_time(&times.apply, || {
                     for ((row, duplicate), child) in parsed.into_iter().zip(duplicates).zip(children) {
                         if !matches!(row, Parsed::Blank) {
                             quality.rows_read += 1;
                         }
-                        apply(row, duplicate, child, &mut builder, &mut quality.findings);
+                        apply(row, duplicate, child, columns, &mut quality.findings);
                     }
                 });
             };
             match rows {
                 Rows::Csv(records) => {
-                    records.for_each_chunk(PARSE_CHUNK, |chunk| apply_all(add_time(&parse_time, || reader.parse_rows(chunk))))?
+                    records.for_each_chunk(PARSE_CHUNK, |chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))?
                 }
                 Rows::Workbook(rows) => {
-                    rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&parse_time, || reader.parse_rows(chunk))))
+                    rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))
                 }
             }
             Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
         })?;
         // A column counts as present only if every file has it.
-        columns = Some(match columns {
+        common = Some(match common {
             None => present,
             Some(seen) => seen.intersection(&present).copied().collect(),
         });
     }
-    timings.rows = rows_started.elapsed();
-    (timings.parse, timings.keys, timings.duplicate_check, timings.apply) =
-        (parse_time.get(), keys_time.get(), duplicate_time.get(), apply_time.get());
-    let started = Instant::now();
-    builder.flag_overlaps(&mut quality.findings);
-    quality.findings.sort_by_key(|f| (f.file, f.row, f.rule));
-    timings.cross_row_checks = started.elapsed();
-    let started = Instant::now();
-    quality.rows_kept = builder.len();
-    let frame = anyhow::Context::context(builder.finish(), "building the episode table")?;
-    timings.frame = started.elapsed();
-    Ok((Episodes { frame, columns: columns.unwrap_or_default() }, quality, timings))
+    Ok(common.unwrap_or_default())
 }
 
 /// Today's date from the system clock, for `future_start` when no extract date is configured.

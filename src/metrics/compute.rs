@@ -2,6 +2,7 @@
 //! windows, computed once from the episode frame into `Metrics`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 
 use anyhow::{bail, Context, Result};
 use polars::prelude::*;
@@ -10,7 +11,7 @@ use super::breakdown::{breakdown_rows, BreakdownRow};
 use super::catalogue::{Cohort, Metric, Totals, Value};
 use super::dimension::Dimension;
 use super::engine::{self, month_expr};
-use super::export::MetricRow;
+use super::export::{self, MetricRow};
 use super::windows::{export_windows, last_complete_month, Period, ReportWindows, Window};
 use crate::ingest::Episodes;
 use crate::period::{ReportingYear, YearMonth};
@@ -64,6 +65,23 @@ impl Metrics {
     /// True when every month of `window` lies within the data.
     pub fn covers(&self, window: Window) -> bool {
         window.first >= self.first_month && window.last <= self.last_month
+    }
+
+    /// Writes the export as CSV.
+    pub fn write_csv(&self, out: impl Write) -> Result<()> {
+        export::write_csv(&self.rows, out)
+    }
+
+    /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
+    pub fn write_jsonl(&self, out: impl Write) -> Result<()> {
+        export::write_jsonl(&self.rows, out)
+    }
+
+    /// The export as CSV bytes.
+    pub fn to_csv_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_csv(&mut out)?;
+        Ok(out)
     }
 
     /// A breakdown for a computed window, suppressed as configured.

@@ -6,7 +6,6 @@ use std::io::Write;
 use anyhow::{Context, Result};
 
 use super::catalogue::{Cohort, Metric, PeriodKind, Value};
-use super::compute::Metrics;
 
 /// One row of the export of METRICS.md.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,59 +43,51 @@ impl Value {
     }
 }
 
-impl Metrics {
-    /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
-    pub fn write_jsonl(&self, mut out: impl Write) -> Result<()> {
-        /// Fields in the order of the CSV columns.
-        #[derive(serde::Serialize)]
-        struct JsonRow<'a> {
-            cohort: &'a str,
-            period_kind: &'a str,
-            period: &'a str,
-            dimension: &'a str,
-            category: &'a str,
-            metric: &'a str,
-            value: serde_json::Value,
-        }
-        for row in &self.rows {
-            let object = JsonRow {
-                cohort: row.cohort.id(),
-                period_kind: row.period_kind.id(),
-                period: &row.period,
-                dimension: &row.dimension,
-                category: &row.category,
-                metric: row.metric.id(),
-                value: row.value.json(),
-            };
-            serde_json::to_writer(&mut out, &object)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush().context("writing the metrics export")?;
-        Ok(())
+/// Writes the export as JSON lines, one object per row, in the same order as the CSV.
+pub fn write_jsonl(rows: &[MetricRow], mut out: impl Write) -> Result<()> {
+    /// Fields in the order of the CSV columns.
+    #[derive(serde::Serialize)]
+    struct JsonRow<'a> {
+        cohort: &'a str,
+        period_kind: &'a str,
+        period: &'a str,
+        dimension: &'a str,
+        category: &'a str,
+        metric: &'a str,
+        value: serde_json::Value,
     }
+    for row in rows {
+        let object = JsonRow {
+            cohort: row.cohort.id(),
+            period_kind: row.period_kind.id(),
+            period: &row.period,
+            dimension: &row.dimension,
+            category: &row.category,
+            metric: row.metric.id(),
+            value: row.value.json(),
+        };
+        serde_json::to_writer(&mut out, &object)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush().context("writing the metrics export")?;
+    Ok(())
+}
 
-    /// Writes the export as CSV.
-    pub fn write_csv(&self, out: impl Write) -> Result<()> {
-        let mut writer = csv::Writer::from_writer(out);
-        writer.write_record(["cohort", "period_kind", "period", "dimension", "category", "metric", "value"])?;
-        for row in &self.rows {
-            writer.write_record([
-                row.cohort.id(),
-                row.period_kind.id(),
-                &row.period,
-                &row.dimension,
-                &row.category,
-                row.metric.id(),
-                &row.value.export_text(),
-            ])?;
-        }
-        writer.flush().context("writing the metrics export")?;
-        Ok(())
+/// Writes the export as CSV.
+pub fn write_csv(rows: &[MetricRow], out: impl Write) -> Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(["cohort", "period_kind", "period", "dimension", "category", "metric", "value"])?;
+    for row in rows {
+        writer.write_record([
+            row.cohort.id(),
+            row.period_kind.id(),
+            &row.period,
+            &row.dimension,
+            &row.category,
+            row.metric.id(),
+            &row.value.export_text(),
+        ])?;
     }
-
-    pub fn to_csv_bytes(&self) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.write_csv(&mut out)?;
-        Ok(out)
-    }
+    writer.flush().context("writing the metrics export")?;
+    Ok(())
 }
