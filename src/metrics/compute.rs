@@ -168,16 +168,7 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
             }
         }
     }
-    rows.sort_by(|a, b| {
-        (a.cohort.id(), a.period_kind.id(), &a.period, &a.dimension, &a.category, a.metric.id()).cmp(&(
-            b.cohort.id(),
-            b.period_kind.id(),
-            &b.period,
-            &b.dimension,
-            &b.category,
-            b.metric.id(),
-        ))
-    });
+    export::sort_rows(&mut rows);
     let periods = exported.into_iter().map(|(kind, label, window)| Period { kind, label, window }).collect();
     Ok(Metrics {
         rows,

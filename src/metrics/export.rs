@@ -19,6 +19,21 @@ pub struct MetricRow {
     pub value: Value,
 }
 
+/// Puts rows in the order METRICS.md gives the export: by cohort, period
+/// kind, period, dimension, category and metric, as their ids read.
+pub fn sort_rows(rows: &mut [MetricRow]) {
+    rows.sort_by(|a, b| {
+        (a.cohort.id(), a.period_kind.id(), &a.period, &a.dimension, &a.category, a.metric.id()).cmp(&(
+            b.cohort.id(),
+            b.period_kind.id(),
+            &b.period,
+            &b.dimension,
+            &b.category,
+            b.metric.id(),
+        ))
+    });
+}
+
 impl Value {
     /// The export's text: integers for counts, full precision for rates, empty for no value.
     pub fn export_text(self) -> String {
