@@ -88,6 +88,9 @@ pub struct BuildArgs {
     /// Output folder (default: out).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Also write each chart as a PNG (twice its SVG size) beside the SVG.
+    #[arg(long)]
+    pub png: bool,
     /// Refuse to write a PDF that still shows commentary placeholders.
     #[arg(long = "final")]
     pub final_version: bool,
@@ -151,6 +154,7 @@ impl BuildArgs {
             template: self.template.clone(),
             commentary: self.commentary.clone(),
             output: self.out.clone(),
+            png: self.png,
             ..self.input.overrides()
         }
     }

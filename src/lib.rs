@@ -11,6 +11,7 @@ pub mod charts;
 pub mod config;
 pub mod format;
 pub mod ingest;
+pub mod labels;
 pub mod metrics;
 pub mod narrative;
 pub mod output;
@@ -62,7 +63,7 @@ pub struct BuildOutput {
 impl BuildOutput {
     /// How many charts are among the files.
     pub fn chart_count(&self) -> usize {
-        self.files.iter().filter(|f| f.path.starts_with("charts")).count()
+        self.files.iter().filter(|f| f.path.starts_with("charts") && f.path.extension().is_some_and(|e| e == "svg")).count()
     }
 }
 
@@ -71,7 +72,7 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
     let mut timings = Timings::default();
     let Figures { quality, metrics } = compute(config, &mut timings)?;
     let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
-    let charts = timings.time("charts", || charts::draw(&metrics))?;
+    let charts = timings.time("charts", || charts::draw(&metrics, &config.chart_context()))?;
     let rendered = timings.time("render", || {
         let commentary = read_commentary(config.commentary.as_deref())?;
         let template = render::Template::load(&config.template)?;
@@ -89,8 +90,17 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
             config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
         );
     }
-    let mut files: Vec<OutputFile> =
-        charts.charts.into_iter().map(|c| OutputFile::new(format!("charts/{}.svg", c.name), c.svg.into_bytes())).collect();
+    let mut files = Vec::new();
+    for chart in &charts.charts {
+        files.push(OutputFile::new(format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes()));
+        files.push(OutputFile::new(format!("charts/{}.csv", chart.name), chart.data.to_csv()?));
+    }
+    if config.png {
+        let pngs = timings.time("png", || -> Result<Vec<OutputFile>> {
+            charts.charts.iter().map(|c| Ok(OutputFile::new(format!("charts/{}.png", c.name), charts::to_png(&c.svg)?))).collect()
+        })?;
+        files.extend(pngs);
+    }
     files.push(OutputFile::new("metrics.csv", metrics_csv));
     files.push(OutputFile::new("report.pdf", rendered.pdf));
     Ok(BuildOutput { files, pages: rendered.pages, quality, warnings: rendered.warnings, placeholders: rendered.placeholders, timings })

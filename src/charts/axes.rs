@@ -1,77 +1,155 @@
-//! Axes and legends drawn the same way on every month-by-month chart.
+//! Chart frames drawn the same way on every chart: a value axis from zero
+//! with light gridlines and a titled axis, and a month axis (`Apr 23`), a
+//! row of categories, or categories down the side for horizontal bars.
 
 use anyhow::Result;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::style::{bold, draw_err, font, text_width, Area, GRID_COLOUR, TEXT_COLOUR};
+use super::style::{draw_err, font, text_width, Area, GRID, TEXT, TICK_SIZE};
 use crate::format::thousands;
 use crate::period::{YearMonth, MONTH_ABBREVIATIONS};
 
-/// A y-axis top a little above `max`, on a round number.
-pub fn axis_top(max: u64) -> f64 {
-    let max = (max.max(1) as f64) * 1.15;
+pub type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A value axis: how far it runs, what it measures, and how its ticks read.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueAxis<'t> {
+    pub top: f64,
+    pub title: &'t str,
+    pub percent: bool,
+}
+
+impl<'t> ValueAxis<'t> {
+    /// A count axis from zero to a round number above `max`.
+    pub fn counts(max: f64, title: &'t str) -> Self {
+        ValueAxis { top: axis_top(max), title, percent: false }
+    }
+
+    /// A percentage axis from 0 to 100.
+    pub fn percent(title: &'t str) -> Self {
+        ValueAxis { top: 100.0, title, percent: true }
+    }
+}
+
+/// A top a little above `max`, on a round number.
+pub fn axis_top(max: f64) -> f64 {
+    let max = max.max(1.0) * 1.12;
     let magnitude = 10f64.powf(max.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|s| s * magnitude / 2.0).find(|s| max / s <= 8.0).unwrap_or(magnitude);
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].into_iter().map(|s| s * magnitude / 10.0).find(|s| max / s <= 8.0).unwrap_or(magnitude);
     (max / step).ceil() * step
 }
 
-pub type Chart2d<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+/// A tick or value as printed: `1,250` or `75%`.
+pub fn value_text(value: f64, percent: bool) -> String {
+    if percent {
+        format!("{}%", value.round() as i64)
+    } else {
+        thousands(value.round().max(0.0) as u64)
+    }
+}
 
-/// Frame, gridlines, y labels and month labels (year under January and the first month).
-pub fn draw_axes<'a, 'b>(root: &'a Area<'b>, months: &[YearMonth], top: f64, y_label: &str) -> Result<Chart2d<'a, 'b>> {
-    let n = months.len() as f64;
-    let mut chart = ChartBuilder::on(root)
-        .margin_top(54)
-        .margin_right(24)
-        .margin_left(12)
-        .x_label_area_size(52)
-        .y_label_area_size(64)
-        .build_cartesian_2d(-0.5..(n - 0.5), 0.0..top)
+/// `Apr 23`.
+pub fn month_label(month: YearMonth) -> String {
+    format!("{} {:02}", MONTH_ABBREVIATIONS[month.month() as usize - 1], month.year().rem_euclid(100))
+}
+
+/// Space around the plot: `top` for the legend, `right` for direct labels.
+#[derive(Debug, Clone, Copy)]
+pub struct Margins {
+    pub top: u32,
+    pub right: u32,
+    pub bottom: u32,
+    pub left: u32,
+}
+
+/// A frame over `slots` evenly spaced positions (months or categories) with
+/// the value axis up the side; the caller labels the positions.
+pub fn column_frame<'a, 'b>(area: &'a Area<'b>, slots: usize, axis: ValueAxis<'_>, margins: Margins) -> Result<Chart2d<'a, 'b>> {
+    let n = slots.max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(margins.top)
+        .margin_right(margins.right)
+        .margin_left(8)
+        .x_label_area_size(margins.bottom)
+        .y_label_area_size(margins.left)
+        .build_cartesian_2d(-0.5..(n - 0.5), 0.0..axis.top)
         .map_err(draw_err)?;
+    let percent = axis.percent;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
         .y_labels(6)
-        .y_label_formatter(&|v| thousands(v.round().max(0.0) as u64))
-        .y_label_style(font(17))
-        .y_desc(y_label)
-        .axis_desc_style(font(17))
+        .y_label_formatter(&|v| value_text(*v, percent))
+        .y_label_style(font(TICK_SIZE))
+        .y_desc(axis.title)
+        .axis_desc_style(font(TICK_SIZE))
         .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID_COLOUR)
-        .axis_style(TEXT_COLOUR)
+        .bold_line_style(GRID)
+        .axis_style(TEXT)
         .draw()
         .map_err(draw_err)?;
-    for (i, month) in months.iter().enumerate() {
+    Ok(chart)
+}
+
+/// `labels` centred under the positions of a column frame.
+pub fn label_columns(area: &Area<'_>, chart: &Chart2d<'_, '_>, labels: &[String]) -> Result<()> {
+    for (i, label) in labels.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(i as f64, 0.0));
-        let name = &MONTH_ABBREVIATIONS[month.month() as usize - 1];
-        root.draw(&Text::new(name.to_string(), (x, y + 8), font(15).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(draw_err)?;
-        if i == 0 || month.month() == 1 {
-            root.draw(&Text::new(month.year().to_string(), (x, y + 28), bold(15).pos(Pos::new(HPos::Center, VPos::Top))))
-                .map_err(draw_err)?;
-        }
+        area.draw(&Text::new(label.clone(), (x, y + 8), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+/// Month labels under a column frame: every month when there are a dozen or
+/// fewer, otherwise every other month counting back from the last.
+pub fn label_months(area: &Area<'_>, chart: &Chart2d<'_, '_>, months: &[YearMonth]) -> Result<()> {
+    let every = if months.len() <= 12 { 1 } else { 2 };
+    let labels: Vec<String> =
+        months.iter().enumerate().map(|(i, m)| if (months.len() - 1 - i).is_multiple_of(every) { month_label(*m) } else { String::new() }).collect();
+    label_columns(area, chart, &labels)
+}
+
+/// A frame for horizontal bars: `categories` down the left side, first at
+/// the top, the value axis along the bottom with vertical gridlines.
+pub fn bar_frame<'a, 'b>(area: &'a Area<'b>, categories: &[String], axis: ValueAxis<'_>, margins: Margins) -> Result<Chart2d<'a, 'b>> {
+    let n = categories.len().max(1) as f64;
+    let label_width = categories.iter().map(|c| text_width(c, TICK_SIZE)).max().unwrap_or(0) as u32 + 16;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(margins.top)
+        .margin_right(margins.right)
+        .margin_left(8)
+        .x_label_area_size(margins.bottom)
+        .y_label_area_size(label_width.max(margins.left))
+        .build_cartesian_2d(0.0..axis.top, -0.5..(n - 0.5))
+        .map_err(draw_err)?;
+    let percent = axis.percent;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_labels(6)
+        .x_label_formatter(&|v| value_text(*v, percent))
+        .x_label_style(font(TICK_SIZE))
+        .x_desc(axis.title)
+        .axis_desc_style(font(TICK_SIZE))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(GRID)
+        .axis_style(TEXT)
+        .draw()
+        .map_err(draw_err)?;
+    for (i, category) in categories.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, row_position(i, categories.len())));
+        area.draw(&Text::new(category.clone(), (x - 10, y), font(TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center)))).map_err(draw_err)?;
     }
     Ok(chart)
 }
 
-/// A legend drawn by hand at the top left (plotters' own legend box is sized
-/// from estimates and comes out too wide).
-pub fn draw_legend(root: &Area<'_>, entries: &[(&str, RGBColor, bool)]) -> Result<()> {
-    let mut x = 80;
-    for (label, colour, is_bar) in entries {
-        if *is_bar {
-            root.draw(&Rectangle::new([(x, 16), (x + 22, 32)], colour.filled())).map_err(draw_err)?;
-        } else {
-            root.draw(&PathElement::new(vec![(x, 24), (x + 22, 24)], colour.stroke_width(4))).map_err(draw_err)?;
-            root.draw(&Circle::new((x + 11, 24), 5, colour.filled())).map_err(draw_err)?;
-        }
-        root.draw(&Text::new(label.to_string(), (x + 30, 24), font(18).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(draw_err)?;
-        let width = text_width(label, 18.0);
-        x += 30 + width + 36;
-    }
-    Ok(())
+/// The y position of row `i` of `n` in a bar frame (the first at the top).
+pub fn row_position(i: usize, n: usize) -> f64 {
+    (n - 1 - i) as f64
 }
 
 #[cfg(test)]
@@ -80,9 +158,17 @@ mod tests {
 
     #[test]
     fn axis_tops_are_round_and_above_the_maximum() {
-        assert!(axis_top(0) >= 1.0);
-        assert_eq!(axis_top(137), 200.0);
-        assert_eq!(axis_top(1288), 1500.0);
-        assert!(axis_top(99) >= 99.0 * 1.15);
+        assert!(axis_top(0.0) >= 1.0);
+        assert_eq!(axis_top(137.0), 160.0);
+        assert_eq!(axis_top(1288.0), 1600.0);
+        assert!(axis_top(99.0) >= 99.0 * 1.12);
+    }
+
+    #[test]
+    fn months_and_values_read_as_printed() {
+        assert_eq!(month_label(YearMonth::new(2023, 4)), "Apr 23");
+        assert_eq!(month_label(YearMonth::new(2009, 12)), "Dec 09");
+        assert_eq!(value_text(1250.0, false), "1,250");
+        assert_eq!(value_text(72.6, true), "73%");
     }
 }

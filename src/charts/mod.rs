@@ -1,28 +1,53 @@
-//! Draws the report's graphs as SVG text with plotters, in memory. `style`
-//! holds the shared look and canvas, `axes` the month axes and legends, one
-//! file per chart family (`trend`: month on month and rolling 12 months).
-//! Each chart carries a title, a caption and an alt text for the paper.
+//! Draws the report's charts as SVG text with plotters, in memory, from the
+//! `Metrics` value (no figure is computed twice). `style` holds the look
+//! and the canvas, `axes` the frames, `marks` the bars, lines and labels,
+//! `series` the values over months, `describe` the alt text; one file per
+//! chart family (`trend`, `rates`, `quarters`, `categories`); `png` turns
+//! an SVG into a PNG. Each chart carries a title, a caption, alt text and
+//! the data it shows.
 
 mod axes;
+mod categories;
 mod chart;
+mod context;
+mod describe;
+mod marks;
+mod png;
+mod quarters;
+mod rates;
+mod series;
 mod style;
 mod trend;
 
 use anyhow::Result;
 
-pub use chart::{Chart, Charts};
+pub use chart::{Chart, ChartData, Charts, OmittedChart};
+pub use context::ChartContext;
+pub use png::to_png;
 
-use crate::metrics::{Metrics, Window};
+use crate::metrics::Metrics;
+use chart::Drawn;
 
-/// Draws every chart the templates use.
-pub fn draw(metrics: &Metrics) -> Result<Charts> {
+/// Draws every chart the templates use, in the order the paper shows them.
+pub fn draw(metrics: &Metrics, context: &ChartContext) -> Result<Charts> {
     style::register_fonts();
-    let end = metrics.windows.period_end;
-    let monthly = trend::series(metrics, end, |m| Window::new(m, m));
-    let rolling = trend::series(metrics, end, |m| Window::new(m.plus(-11), m));
-    let mut charts = vec![trend::monthly_chart(&monthly)?];
-    if !rolling.months.is_empty() {
-        charts.push(trend::rolling_chart(&rolling)?);
+    let mut drawn = vec![
+        trend::monthly_children_episodes(metrics)?,
+        trend::rolling12_children_episodes(metrics)?,
+        trend::repeat_children(metrics)?,
+        rates::monthly_rhi_rates(metrics, context)?,
+        quarters::quarterly_comparison(metrics)?,
+    ];
+    for (name, dimension, subject) in categories::BREAKDOWNS {
+        drawn.push(categories::breakdown(metrics, name, dimension, subject)?);
     }
-    Ok(Charts { charts })
+    drawn.push(categories::episodes_per_child(metrics)?);
+    let mut charts = Charts::default();
+    for chart in drawn {
+        match chart {
+            Drawn::Chart(chart) => charts.charts.push(chart),
+            Drawn::Omitted(omitted) => charts.omitted.push(omitted),
+        }
+    }
+    Ok(charts)
 }

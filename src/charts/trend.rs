@@ -1,152 +1,179 @@
-//! The month-on-month and rolling-twelve-month charts of children and
-//! episodes, with their captions and alt text written from the data.
+//! Month-by-month charts over the 24 months to the period end: episodes and
+//! children each month, the rolling twelve months for all children and
+//! children in care, and children meeting the repeat-missing trigger.
 
 use anyhow::Result;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::prelude::RGBColor;
 
-use super::axes::{axis_top, draw_axes, draw_legend};
-use super::chart::Chart;
-use super::style::{bold, draw_err, draw_svg, CHILDREN_COLOUR, EPISODES_COLOUR};
-use crate::format::thousands;
+use super::axes::{column_frame, label_months, Margins, ValueAxis};
+use super::chart::{Chart, Drawn, OmittedChart, Point};
+use super::describe::month_series;
+use super::marks::{self, legend, legend_rows, Mark, ValueLabels};
+use super::series::{self, hidden_note, largest, month_table, values};
+use super::style::{draw_svg, DARK_BLUE, DARK_PINK, HEIGHT, ORANGE, TURQUOISE};
 use crate::metrics::{Cohort, Metric, Metrics, Window};
 use crate::period::YearMonth;
 
-/// Up to 24 months of points ending at the report's period end.
-pub struct Series {
-    pub months: Vec<YearMonth>,
-    pub episodes: Vec<u64>,
-    pub children: Vec<u64>,
+fn single(month: YearMonth) -> Window {
+    Window::new(month, month)
 }
 
-pub fn series(metrics: &Metrics, end: YearMonth, window_of: impl Fn(YearMonth) -> Window) -> Series {
-    let mut out = Series { months: Vec::new(), episodes: Vec::new(), children: Vec::new() };
-    for month in Window::new(end.plus(-23), end).months() {
-        let window = window_of(month);
-        if !metrics.covers(window) {
-            continue;
-        }
-        let (Some(episodes), Some(children)) = (
-            metrics.value(Cohort::All, window, Metric::Episodes).and_then(|v| v.as_f64()),
-            metrics.value(Cohort::All, window, Metric::Children).and_then(|v| v.as_f64()),
-        ) else {
-            continue;
-        };
-        out.months.push(month);
-        out.episodes.push(episodes as u64);
-        out.children.push(children as u64);
-    }
-    out
+fn rolling(month: YearMonth) -> Window {
+    Window::new(month.plus(-11), month)
 }
 
-pub fn monthly_chart(series: &Series) -> Result<Chart> {
-    let svg = draw_svg(|root| {
-        let top = axis_top(series.episodes.iter().chain(&series.children).copied().max().unwrap_or(0));
-        let mut chart = draw_axes(root, &series.months, top, "Number")?;
-        chart
-            .draw_series(
-                series.episodes.iter().enumerate().map(|(i, v)| {
-                    Rectangle::new([(i as f64 - 0.36, 0.0), (i as f64 + 0.36, *v as f64)], EPISODES_COLOUR.mix(0.85).filled())
-                }),
-            )
-            .map_err(draw_err)?;
-        chart
-            .draw_series(LineSeries::new(
-                series.children.iter().enumerate().map(|(i, v)| (i as f64, *v as f64)),
-                CHILDREN_COLOUR.stroke_width(3),
-            ))
-            .map_err(draw_err)?;
-        chart
-            .draw_series(series.children.iter().enumerate().map(|(i, v)| Circle::new((i as f64, *v as f64), 4, CHILDREN_COLOUR.filled())))
-            .map_err(draw_err)?;
-        // Values: episodes above each bar, children just below the line, in the series colours.
-        for (i, (episodes, children)) in series.episodes.iter().zip(&series.children).enumerate() {
-            let (x, y) = chart.backend_coord(&(i as f64, *episodes as f64));
-            root.draw(&Text::new(
-                thousands(*episodes),
-                (x, y - 4),
-                bold(14).color(&EPISODES_COLOUR).pos(Pos::new(HPos::Center, VPos::Bottom)),
-            ))
-            .map_err(draw_err)?;
-            let (x, y) = chart.backend_coord(&(i as f64, *children as f64));
-            root.draw(&Text::new(thousands(*children), (x, y + 8), bold(14).color(&WHITE).pos(Pos::new(HPos::Center, VPos::Top))))
-                .map_err(draw_err)?;
-        }
-        draw_legend(root, &[("Missing episodes", EPISODES_COLOUR, true), ("Children who went missing", CHILDREN_COLOUR, false)])
-    })?;
-    let (first, last) = (series.months.first(), series.months.last());
-    let span = match (first, last) {
-        (Some(f), Some(l)) => format!("{} to {}", f.short_name(), l.short_name()),
+/// `Apr 2022 to Mar 2024`.
+fn span(months: &[YearMonth]) -> String {
+    match (months.first(), months.last()) {
+        (Some(first), Some(last)) => format!("{} to {}", first.short_name(), last.short_name()),
         _ => "no months".into(),
-    };
-    Ok(Chart {
-        name: "monthly_children_episodes",
-        title: "Missing children and missing episodes, month on month".into(),
-        caption: format!(
-            "Episodes that started in each month (bars) and the number of different children they involved (line), {span}. A child who went missing several times in a month is counted once in that month."
-        ),
-        alt: describe("Bar and line chart by month", series, "episodes", "children"),
-        svg,
-    })
+    }
 }
 
-pub fn rolling_chart(series: &Series) -> Result<Chart> {
-    let svg = draw_svg(|root| {
-        let top = axis_top(series.episodes.iter().chain(&series.children).copied().max().unwrap_or(0));
-        let mut chart = draw_axes(root, &series.months, top, "Number in the 12 months to the month shown")?;
-        for (values, colour) in [(&series.episodes, EPISODES_COLOUR), (&series.children, CHILDREN_COLOUR)] {
-            chart
-                .draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i as f64, *v as f64)), colour.stroke_width(3)))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(values.iter().enumerate().map(|(i, v)| Circle::new((i as f64, *v as f64), 3, colour.filled())))
-                .map_err(draw_err)?;
-            // Label the first and last points and every third month between.
-            let last = values.len().saturating_sub(1);
-            for (i, v) in values.iter().enumerate() {
-                if i % 3 != last % 3 && i != 0 {
-                    continue;
-                }
-                let (x, y) = chart.backend_coord(&(i as f64, *v as f64));
-                root.draw(&Text::new(thousands(*v), (x, y - 10), bold(14).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom))))
-                    .map_err(draw_err)?;
+/// One series over the months: its name, points, colour and how it is drawn.
+struct Series<'a> {
+    name: &'a str,
+    points: Vec<Point>,
+    colour: RGBColor,
+    mark: Mark,
+}
+
+/// Draws `series` (bars first, then lines with their last values labelled at the right).
+fn month_chart(months: &[YearMonth], series: &[Series<'_>], axis_title: &str, title: &str, description: &str) -> Result<String> {
+    let entries: Vec<(String, RGBColor, Mark)> =
+        if series.len() > 1 { series.iter().map(|s| (s.name.to_string(), s.colour, s.mark)).collect() } else { Vec::new() };
+    let rows = if entries.is_empty() { 0 } else { legend_rows(&entries) };
+    let all: Vec<&[Point]> = series.iter().map(|s| s.points.as_slice()).collect();
+    let axis = ValueAxis::counts(largest(&all), axis_title);
+    let margins = Margins { top: 24 + 28 * rows, right: 72, bottom: 44, left: 78 };
+    let bars = series.iter().filter(|s| s.mark == Mark::Bar).count().max(1) as f64;
+    draw_svg(HEIGHT, title, description, |root| {
+        let mut chart = column_frame(root, months.len(), axis, margins)?;
+        let mut bar = 0.0;
+        for s in series.iter().filter(|s| s.mark == Mark::Bar) {
+            let width = 0.72 / bars;
+            let offset = -0.36 + width * (bar + 0.5);
+            marks::columns(root, &mut chart, &values(&s.points), s.colour, (offset, width), ValueLabels::Counts)?;
+            bar += 1.0;
+        }
+        let mut ends = Vec::new();
+        for s in series.iter().filter(|s| s.mark != Mark::Bar) {
+            marks::line(&mut chart, &values(&s.points), s.colour, s.mark)?;
+            if let Some((i, v)) = s.points.iter().enumerate().rev().find_map(|(i, p)| p.value().map(|v| (i, v))) {
+                ends.push((i as f64, v, super::axes::value_text(v, false), s.colour));
             }
         }
-        draw_legend(
-            root,
-            &[
-                ("Missing episodes (rolling 12 months)", EPISODES_COLOUR, false),
-                ("Children who went missing (rolling 12 months)", CHILDREN_COLOUR, false),
-            ],
-        )
-    })?;
-    Ok(Chart {
-        name: "rolling12_children_episodes",
-        title: "Missing children and missing episodes, rolling 12 months".into(),
-        caption: "Each point covers the twelve months ending with the month shown. Children are counted once in each twelve-month window, however many times they went missing in it.".into(),
-        alt: describe("Line chart of rolling twelve-month totals", series, "episodes", "children"),
-        svg,
+        marks::end_labels(root, &chart, &ends)?;
+        label_months(root, &chart, months)?;
+        if !entries.is_empty() {
+            legend(root, &entries, 20)?;
+        }
+        Ok(())
     })
 }
 
-/// Alt text: what the chart shows, its range and its latest values. No identifiers.
-pub fn describe(kind: &str, series: &Series, a: &str, b: &str) -> String {
-    let (Some(first), Some(last)) = (series.months.first(), series.months.last()) else {
-        return format!("{kind}: no data.");
-    };
-    let range = |values: &[u64]| -> String {
-        let (min_i, min) = values.iter().enumerate().min_by_key(|(_, v)| **v).map(|(i, v)| (i, *v)).unwrap_or((0, 0));
-        let (max_i, max) = values.iter().enumerate().max_by_key(|(_, v)| **v).map(|(i, v)| (i, *v)).unwrap_or((0, 0));
-        format!("from {min} ({}) to {max} ({})", series.months[min_i].short_name(), series.months[max_i].short_name())
-    };
-    format!(
-        "{kind} from {} to {}. Missing {a} ranged {}; {b} ranged {}. In {}: {} {a} and {} {b}.",
-        first.short_name(),
-        last.short_name(),
-        range(&series.episodes),
-        range(&series.children),
-        last.short_name(),
-        series.episodes.last().unwrap_or(&0),
-        series.children.last().unwrap_or(&0),
-    )
+pub fn monthly_children_episodes(metrics: &Metrics) -> Result<Drawn> {
+    let months = series::months(metrics, single);
+    let episodes = series::points(metrics, Cohort::All, Metric::Episodes, &months, single);
+    let children = series::points(metrics, Cohort::All, Metric::Children, &months, single);
+    let title = "Missing episodes and children who went missing, month by month".to_string();
+    let description = format!(
+        "Bar and line chart by month, {}. {} {}",
+        span(&months),
+        month_series("Missing episodes", &months, &episodes, false),
+        month_series("Children who went missing", &months, &children, false)
+    );
+    let series = [
+        Series { name: "Missing episodes", points: episodes.clone(), colour: DARK_BLUE, mark: Mark::Bar },
+        Series { name: "Children who went missing", points: children.clone(), colour: ORANGE, mark: Mark::Line },
+    ];
+    let svg = month_chart(&months, &series, "Number in the month", &title, &description)?;
+    Ok(Drawn::Chart(Chart {
+        name: "monthly_children_episodes",
+        caption: format!(
+            "Episodes that started in each month (bars) and the number of different children they involved (line), {}. A child who went missing several times in a month is counted once in that month.{}",
+            span(&months),
+            hidden_note(&[&episodes, &children], metrics.suppression_threshold)
+        ),
+        data: month_table(&months, &[("Missing episodes", &episodes, false), ("Children who went missing", &children, false)]),
+        title,
+        alt: description,
+        svg,
+    }))
+}
+
+pub fn rolling12_children_episodes(metrics: &Metrics) -> Result<Drawn> {
+    let title = "Missing episodes and children who went missing, rolling 12 months".to_string();
+    let months = series::months(metrics, rolling);
+    if months.is_empty() {
+        return Ok(Drawn::Omitted(OmittedChart {
+            name: "rolling12_children_episodes",
+            title,
+            note: "The rolling twelve-month chart needs twelve months of data before the period end; the data holds fewer.".into(),
+        }));
+    }
+    let get = |cohort, metric| series::points(metrics, cohort, metric, &months, rolling);
+    let columns = [
+        ("Missing episodes, all children", get(Cohort::All, Metric::Episodes), DARK_BLUE),
+        ("Children who went missing, all children", get(Cohort::All, Metric::Children), ORANGE),
+        ("Missing episodes, children in our care", get(Cohort::LookedAfter, Metric::Episodes), TURQUOISE),
+        ("Children who went missing, children in our care", get(Cohort::LookedAfter, Metric::Children), DARK_PINK),
+    ];
+    let description = format!(
+        "Line chart of rolling twelve-month totals, {}. {} {} {} {}",
+        span(&months),
+        month_series("Missing episodes of all children", &months, &columns[0].1, false),
+        month_series("Children who went missing (all children)", &months, &columns[1].1, false),
+        month_series("Missing episodes of children in our care", &months, &columns[2].1, false),
+        month_series("Children in our care who went missing", &months, &columns[3].1, false),
+    );
+    let legend_names =
+        ["Episodes: all children", "Children: all children", "Episodes: children in our care", "Children: children in our care"];
+    let series: Vec<Series> = columns
+        .iter()
+        .zip(legend_names)
+        .map(|((_, points, colour), name)| Series { name, points: points.clone(), colour: *colour, mark: Mark::Line })
+        .collect();
+    let svg = month_chart(&months, &series, "Number in the 12 months to the month", &title, &description)?;
+    let all: Vec<&[Point]> = columns.iter().map(|(_, p, _)| p.as_slice()).collect();
+    Ok(Drawn::Chart(Chart {
+        name: "rolling12_children_episodes",
+        caption: format!(
+            "Each point covers the twelve months ending with the month shown. Children are counted once in each twelve-month window, however many times they went missing in it.{}",
+            hidden_note(&all, metrics.suppression_threshold)
+        ),
+        data: month_table(&months, &columns.iter().map(|(name, points, _)| (*name, points.as_slice(), false)).collect::<Vec<_>>()),
+        title,
+        alt: description,
+        svg,
+    }))
+}
+
+pub fn repeat_children(metrics: &Metrics) -> Result<Drawn> {
+    let rule = metrics.rules.repeat;
+    let months = series::months(metrics, single);
+    let children = series::points(metrics, Cohort::All, Metric::ChildrenRepeat, &months, single);
+    let title =
+        format!("Children meeting the repeat-missing trigger ({} episodes within {} days), month by month", rule.episodes, rule.days);
+    let description = format!(
+        "Bar chart by month, {}. {}",
+        span(&months),
+        month_series("Children meeting the repeat-missing trigger", &months, &children, false)
+    );
+    let series = [Series { name: "Children", points: children.clone(), colour: DARK_BLUE, mark: Mark::Bar }];
+    let svg = month_chart(&months, &series, "Children in the month", &title, &description)?;
+    Ok(Drawn::Chart(Chart {
+        name: "repeat_children",
+        caption: format!(
+            "Children with an episode in the month that was the last of {} episodes starting within {} days (earlier episodes may fall in earlier months), {}. Each child is counted once in a month.{}",
+            rule.episodes,
+            rule.days,
+            span(&months),
+            hidden_note(&[&children], metrics.suppression_threshold)
+        ),
+        data: month_table(&months, &[("Children meeting the repeat-missing trigger", &children, false)]),
+        title,
+        alt: description,
+        svg,
+    }))
 }

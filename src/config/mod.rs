@@ -6,6 +6,7 @@
 
 mod raw;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
@@ -13,8 +14,9 @@ use anyhow::{bail, Result};
 pub use raw::{RawConfig, RawInput, RawPeriod, RawSuppression};
 
 use crate::assets;
+use crate::charts::ChartContext;
 use crate::ingest::{IngestContext, InputLocation, InputOptions, Layout};
-use crate::metrics::MetricsContext;
+use crate::metrics::{Metric, MetricsContext, Target};
 use crate::period::{ReportingYear, YearMonth};
 use crate::render::TemplateSource;
 use crate::report::{ReportContext, ReportDetails};
@@ -29,6 +31,8 @@ pub struct Overrides {
     pub template: Option<String>,
     pub commentary: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// Also write each chart as a PNG.
+    pub png: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,9 +47,12 @@ pub struct Config {
     pub rules: CountingRules,
     /// Small-number suppression threshold (0 = off).
     pub suppression_threshold: u32,
+    pub targets: BTreeMap<Metric, Target>,
     pub template: TemplateSource,
     pub commentary: Option<PathBuf>,
     pub output: PathBuf,
+    /// Write each chart as a PNG beside its SVG.
+    pub png: bool,
 }
 
 pub const EXAMPLE_AUTHORITY: &str = "Northmoor Borough Council (fictional example)";
@@ -129,9 +136,11 @@ impl Config {
                     .collect(),
             },
             suppression_threshold: raw.suppression.threshold,
+            targets: raw.targets,
             template,
             commentary,
             output,
+            png: overrides.png,
         })
     }
 
@@ -148,6 +157,11 @@ impl Config {
             period_end: self.period_end,
             suppression_threshold: self.suppression_threshold,
         }
+    }
+
+    /// What the charts need.
+    pub fn chart_context(&self) -> ChartContext {
+        ChartContext { targets: self.targets.iter().map(|(metric, target)| (*metric, target.target)).collect() }
     }
 
     /// What the report's view of the data needs besides the figures.
@@ -206,6 +220,16 @@ mod tests {
         assert!(text.contains("`31/03/2025` is not a date") && text.contains("line 2"), "{text}");
         let raw = RawConfig::parse("rules:\n  extract_date: 2025-03-31\n", "c.yaml").unwrap();
         assert_eq!(raw.rules.extract_date, chrono::NaiveDate::from_ymd_opt(2025, 3, 31));
+    }
+
+    #[test]
+    fn targets_name_a_metric_and_reach_the_charts() {
+        let raw = RawConfig::parse("targets:\n  pct_rhi_within_72h:\n    target: 80\n", "c.yaml").unwrap();
+        let config = Config::resolve(raw, Path::new(""), Overrides::default()).unwrap();
+        assert_eq!(config.chart_context().targets.get(&crate::metrics::Metric::PctRhiWithin72h), Some(&80.0));
+        let err = RawConfig::parse("targets:\n  pct_within:\n    target: 80\n", "c.yaml").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("c.yaml") && text.contains("`pct_within` is not a metric"), "{text}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::ingest::Layout;
+use crate::metrics::{Metric, Target};
 use crate::period::{MonthOfYear, YearMonth};
 use crate::report::ReportDetails;
 use crate::rules::CountingRules;
@@ -22,6 +23,8 @@ pub struct RawConfig {
     pub input: RawInput,
     pub rules: CountingRules,
     pub suppression: RawSuppression,
+    /// Metric id -> the value aimed for and which way is better.
+    pub targets: BTreeMap<Metric, Target>,
     /// A built-in template name, a `.typ` file or a folder holding `main.typ`.
     pub template: Option<String>,
     /// Markdown file with one `## slot` heading per commentary slot.

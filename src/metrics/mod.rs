@@ -15,6 +15,7 @@ mod dimension;
 mod engine;
 mod export;
 pub mod suppression;
+mod target;
 #[cfg(test)]
 mod tests;
 mod windows;
@@ -25,4 +26,5 @@ pub use compare::{Change, Comparison};
 pub use compute::{compute, Metrics, MetricsContext};
 pub use dimension::{age_band_labels, Dimension, EPISODES_PER_CHILD_BANDS};
 pub use export::MetricRow;
+pub use target::{Better, Target};
 pub use windows::{Period, ReportWindows, Window};

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::context::ReportContext;
-use super::figures::category_label;
+use crate::labels::category_label;
 use crate::metrics::{age_band_labels, Dimension, Metrics};
 use crate::period::MONTH_NAMES;
 

@@ -1,9 +1,9 @@
 //! Figures as a paper prints them: counts with separators, rates to one
 //! decimal place, changes in per cent or percentage points, category ids as
-//! words. Every table, card and sentence of the report formats through here.
+//! words (`labels`). Every table, card and sentence of the report formats through here.
 
-use crate::format::{capitalise, thousands};
-use crate::metrics::{Change, Dimension, Metric, Value};
+use crate::format::thousands;
+use crate::metrics::{Change, Metric, Value};
 
 /// Shown wherever a metric's input columns are missing from the data.
 pub const NOT_RECORDED: &str = "not recorded";
@@ -54,58 +54,9 @@ pub fn change_text(metric: Metric, from: Option<Value>, to: Option<Value>) -> (S
     (if direction == "same" { "no change".into() } else { text }, direction)
 }
 
-/// A category id as printed: `10_12` → `10 to 12`, `with_friends` → `With friends`.
-pub fn category_label(dimension: Dimension, category: &str) -> String {
-    let fixed = match (dimension, category) {
-        (_, "under_24h") => "Under 24 hours",
-        (_, "24_72h") => "24 to 72 hours",
-        (_, "3_7_days") => "3 to 7 days",
-        (_, "over_7_days") => "Over 7 days",
-        (_, "open") => "Still missing",
-        (_, "other_unknown") => "Other or not known",
-        (_, "not_known") => "Not known",
-        (_, "not_recorded") => "Not recorded",
-        (_, "in_area") => "In area",
-        (_, "out_of_area") => "Out of area",
-        (Dimension::Exploitation, "both") => "CSE and CCE",
-        (Dimension::Exploitation, "none") => "Neither",
-        (_, "cse") => "CSE",
-        (_, "cce") => "CCE",
-        (_, "11_plus") => "11 or more",
-        _ => "",
-    };
-    if !fixed.is_empty() {
-        return fixed.to_string();
-    }
-    if let Some(age) = category.strip_prefix("under_") {
-        return format!("Under {age}");
-    }
-    if let Some(age) = category.strip_suffix("_plus") {
-        return format!("{age} and over");
-    }
-    if let Some((a, b)) = category.split_once('_') {
-        if a.bytes().all(|c| c.is_ascii_digit()) && b.bytes().all(|c| c.is_ascii_digit()) {
-            return format!("{a} to {b}");
-        }
-    }
-    capitalise(&category.replace('_', " "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn category_ids_read_as_words() {
-        assert_eq!(category_label(Dimension::AgeBand, "10_12"), "10 to 12");
-        assert_eq!(category_label(Dimension::AgeBand, "under_10"), "Under 10");
-        assert_eq!(category_label(Dimension::AgeBand, "18_plus"), "18 and over");
-        assert_eq!(category_label(Dimension::Reason, "with_friends"), "With friends");
-        assert_eq!(category_label(Dimension::Reason, "cse"), "CSE");
-        assert_eq!(category_label(Dimension::Exploitation, "none"), "Neither");
-        assert_eq!(category_label(Dimension::EpisodesPerChild, "6_10"), "6 to 10");
-        assert_eq!(category_label(Dimension::DurationBand, "3_7_days"), "3 to 7 days");
-    }
 
     #[test]
     fn changes_use_percent_for_counts_and_points_for_rates() {

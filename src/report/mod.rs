@@ -18,9 +18,9 @@ pub use commentary::Commentary;
 pub use context::ReportContext;
 pub use definitions::Definition;
 pub use details::ReportDetails;
-pub use figures::{category_label, change_text, format_value, NOT_RECORDED, NO_VALUE};
+pub use figures::{change_text, format_value, NOT_RECORDED, NO_VALUE};
 pub use quality::{QualityCount, QualitySummary};
-pub use tables::{BreakdownTable, ChartRef, Headline, HeadlineRow, KeyFigure, QuarterlyTable, TableRow};
+pub use tables::{BreakdownTable, ChartRef, Headline, HeadlineRow, KeyFigure, OmittedChartRef, QuarterlyTable, TableRow};
 
 use crate::charts::Charts;
 use crate::ingest::DataQuality;
@@ -39,6 +39,8 @@ pub struct ReportData {
     pub suppression: Option<String>,
     pub key_figures: Vec<KeyFigure>,
     pub charts: Vec<ChartRef>,
+    /// Charts left out because the input cannot support them, each with its note.
+    pub omitted_charts: Vec<OmittedChartRef>,
     pub quarterly: Vec<QuarterlyTable>,
     pub commentary: Commentary,
     pub data_quality: QualitySummary,
@@ -83,6 +85,7 @@ impl ReportData {
             }),
             key_figures: tables::key_figures(metrics),
             charts: tables::chart_refs(charts),
+            omitted_charts: tables::omitted_chart_refs(charts),
             quarterly: tables::quarterly_tables(metrics),
             commentary,
             data_quality: quality::summary(metrics, quality),

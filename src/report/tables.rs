@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::figures::{category_label, change_text, format_value, NO_VALUE};
+use super::figures::{change_text, format_value, NO_VALUE};
 use crate::charts::Charts;
+use crate::labels::category_label;
 use crate::metrics::{Cohort, Dimension, Metric, Metrics, Window};
 use crate::period::MONTH_ABBREVIATIONS;
 
@@ -129,6 +130,18 @@ pub(super) fn key_figures(metrics: &Metrics) -> Vec<KeyFigure> {
         figure(Metric::PctRhiAccepted, "of interview offers accepted", "episodes offered an interview"),
         figure(Metric::PctRhiWithin72h, "of interviews within 72 hours", "of interviews completed"),
     ]
+}
+
+/// A chart the input could not support, and the note the paper shows instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct OmittedChartRef {
+    pub name: String,
+    pub title: String,
+    pub note: String,
+}
+
+pub(super) fn omitted_chart_refs(charts: &Charts) -> Vec<OmittedChartRef> {
+    charts.omitted.iter().map(|c| OmittedChartRef { name: c.name.to_string(), title: c.title.clone(), note: c.note.clone() }).collect()
 }
 
 pub(super) fn chart_refs(charts: &Charts) -> Vec<ChartRef> {

@@ -1,0 +1,103 @@
+//! Return home interviews by month: the share of episodes offered one, of
+//! offers accepted, and of completed interviews done within the timescale,
+//! with any configured target as a reference line.
+
+use anyhow::Result;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::axes::{column_frame, label_months, value_text, Margins, ValueAxis};
+use super::chart::{Chart, Drawn, OmittedChart, Point};
+use super::context::ChartContext;
+use super::describe::month_series;
+use super::marks::{self, legend, legend_rows, Mark};
+use super::series::{self, month_table, values};
+use super::style::{bold, draw_err, draw_svg, DARK_BLUE, GREY, HEIGHT, ORANGE, TURQUOISE, VALUE_SIZE};
+use crate::metrics::{Cohort, Metric, Metrics, Window};
+use crate::period::YearMonth;
+
+fn single(month: YearMonth) -> Window {
+    Window::new(month, month)
+}
+
+pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Drawn> {
+    let title = "Return home interviews, month by month".to_string();
+    let hours = metrics.rules.rhi_timescale_hours;
+    let within = format!("Completed interviews within {hours} hours");
+    let wanted = [
+        (Metric::PctEpisodesRhiOffered, "Episodes offered an interview".to_string(), DARK_BLUE),
+        (Metric::PctRhiAccepted, "Offers accepted".to_string(), ORANGE),
+        (Metric::PctRhiWithin72h, within, TURQUOISE),
+    ];
+    let shown: Vec<_> = wanted.into_iter().filter(|(metric, _, _)| metrics.available.contains(metric)).collect();
+    if shown.is_empty() {
+        return Ok(Drawn::Omitted(OmittedChart {
+            name: "monthly_rhi_rates",
+            title,
+            note: "Return home interviews are not recorded in the input (it has no rhi_offered or rhi_completed column), so their chart is left out.".into(),
+        }));
+    }
+    let months = series::months(metrics, single);
+    let lines: Vec<(Metric, String, RGBColor, Vec<Point>)> = shown
+        .into_iter()
+        .map(|(metric, name, colour)| {
+            let points = series::points(metrics, Cohort::All, metric, &months, single);
+            (metric, name, colour, points)
+        })
+        .collect();
+    let targets: Vec<(f64, String)> = lines
+        .iter()
+        .filter_map(|(metric, name, _, _)| {
+            context.targets.get(metric).map(|t| (*t, format!("Target {}: {}", value_text(*t, true), name.to_lowercase())))
+        })
+        .collect();
+
+    let mut description =
+        format!("Line chart of percentages by month, {} to {}.", months[0].short_name(), months[months.len() - 1].short_name());
+    for (_, name, _, points) in &lines {
+        description.push(' ');
+        description.push_str(&month_series(&format!("{name} (per cent)"), &months, points, true));
+    }
+    for (target, name) in &targets {
+        description.push_str(&format!(" {name} is drawn as a dashed line at {}.", value_text(*target, true)));
+    }
+
+    let mut entries: Vec<(String, RGBColor, Mark)> = lines.iter().map(|(_, name, colour, _)| (name.clone(), *colour, Mark::Line)).collect();
+    if !targets.is_empty() {
+        entries.push(("Target".into(), GREY, Mark::Dashed));
+    }
+    let rows = legend_rows(&entries);
+    let margins = Margins { top: 24 + 28 * rows, right: 72, bottom: 44, left: 78 };
+    let svg = draw_svg(HEIGHT, &title, &description, |root| {
+        let mut chart = column_frame(root, months.len(), ValueAxis::percent("Per cent"), margins)?;
+        for (target, name) in &targets {
+            marks::line(&mut chart, &vec![Some(*target); months.len()], GREY, Mark::Dashed)?;
+            let (x, y) = chart.backend_coord(&(0.0, *target));
+            root.draw(&Text::new(name.clone(), (x + 4, y - 6), bold(VALUE_SIZE).color(&GREY).pos(Pos::new(HPos::Left, VPos::Bottom))))
+                .map_err(draw_err)?;
+        }
+        let mut ends = Vec::new();
+        for (_, _, colour, points) in &lines {
+            marks::line(&mut chart, &values(points), *colour, Mark::Line)?;
+            if let Some((i, v)) = points.iter().enumerate().rev().find_map(|(i, p)| p.value().map(|v| (i, v))) {
+                ends.push((i as f64, v, value_text(v, true), *colour));
+            }
+        }
+        marks::end_labels(root, &chart, &ends)?;
+        label_months(root, &chart, &months)?;
+        legend(root, &entries, 20)
+    })?;
+    let columns: Vec<(String, &[Point], bool)> =
+        lines.iter().map(|(_, name, _, points)| (format!("{name} (%)"), points.as_slice(), true)).collect();
+    let columns: Vec<(&str, &[Point], bool)> = columns.iter().map(|(n, p, r)| (n.as_str(), *p, *r)).collect();
+    Ok(Drawn::Chart(Chart {
+        name: "monthly_rhi_rates",
+        caption: format!(
+            "Of episodes that started in each month: the percentage offered a return home interview, of those offered the percentage accepted, and of interviews completed the percentage done within {hours} hours of the child's return. A month with nothing to divide by is left as a gap."
+        ),
+        data: month_table(&months, &columns),
+        title,
+        alt: description,
+        svg,
+    }))
+}
