@@ -1,67 +1,12 @@
 //! End-to-end tests: the real binary on fixture folders (see tests/README.md).
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_missing-report"))
-}
-
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command.output().expect("the binary runs");
-    assert_ne!(output.status.code(), Some(101), "panicked: {}", String::from_utf8_lossy(&output.stderr));
-    output
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn assert_ok(output: &Output) {
-    assert!(output.status.success(), "exit {:?}: {}", output.status.code(), stderr(output));
-    assert!(!stderr(output).contains("template warning"), "Typst warnings: {}", stderr(output));
-}
-
-type Key = (String, String, String, String, String, String);
-
-fn read_export(text: &str) -> BTreeMap<Key, String> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(header, ["cohort", "period_kind", "period", "dimension", "category", "metric", "value"]);
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            let key = (r[0].into(), r[1].into(), r[2].into(), r[3].into(), r[4].into(), r[5].into());
-            (key, r[6].to_string())
-        })
-        .collect()
-}
-
-/// The PDF's text with every run of white space as one space, so phrases
-/// broken across lines still match.
-fn pdf_text(pdf: &Path) -> String {
-    let output = Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils) is installed: .ci/run installs it");
-    assert!(output.status.success());
-    String::from_utf8_lossy(&output.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn pdf_pages(pdf: &Path) -> usize {
-    let output = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo (poppler-utils) is installed");
-    let text = String::from_utf8_lossy(&output.stdout);
-    let pages = text.lines().find_map(|l| l.strip_prefix("Pages:")).expect("pdfinfo prints Pages");
-    let size = text.lines().find_map(|l| l.strip_prefix("Page size:")).expect("pdfinfo prints the page size");
-    assert!(size.contains("595.276 x 841.89"), "not A4: {size}");
-    pages.trim().parse().unwrap()
-}
+use common::*;
 
 #[test]
 fn gateshead_fixture_reproduces_every_published_figure() {
@@ -152,9 +97,17 @@ fn two_builds_give_identical_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for out in [&a, &b] {
-        assert_ok(&run(binary().arg("build").arg("--out").arg(out)));
+        assert_ok(&run(binary().arg("build").arg("--png").arg("--out").arg(out)));
     }
-    for file in ["metrics.csv", "report.pdf", "charts/monthly_children_episodes.svg", "charts/rolling12_children_episodes.svg"] {
+    let mut files = vec!["metrics.csv".to_string(), "report.pdf".to_string()];
+    let mut charts: Vec<String> =
+        std::fs::read_dir(a.join("charts")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    charts.sort();
+    for extension in [".svg", ".csv", ".png"] {
+        assert_eq!(charts.iter().filter(|c| c.ends_with(extension)).count(), 11, "{extension} files: {charts:?}");
+    }
+    files.extend(charts.iter().map(|c| format!("charts/{c}")));
+    for file in &files {
         let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
         assert!(x == y, "{file} differs between two runs");
     }

@@ -107,8 +107,11 @@ pub fn label_columns(area: &Area<'_>, chart: &Chart2d<'_, '_>, labels: &[String]
 /// fewer, otherwise every other month counting back from the last.
 pub fn label_months(area: &Area<'_>, chart: &Chart2d<'_, '_>, months: &[YearMonth]) -> Result<()> {
     let every = if months.len() <= 12 { 1 } else { 2 };
-    let labels: Vec<String> =
-        months.iter().enumerate().map(|(i, m)| if (months.len() - 1 - i).is_multiple_of(every) { month_label(*m) } else { String::new() }).collect();
+    let labels: Vec<String> = months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| if (months.len() - 1 - i).is_multiple_of(every) { month_label(*m) } else { String::new() })
+        .collect();
     label_columns(area, chart, &labels)
 }
 

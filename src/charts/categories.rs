@@ -84,7 +84,10 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
         return Ok(Drawn::Omitted(OmittedChart {
             name,
             title,
-            note: format!("The {subject} is not recorded in the input, so its chart is left out."),
+            note: format!(
+                "The input has no {} column, so this chart is left out.",
+                dimension.needs().iter().map(|f| f.name()).collect::<Vec<_>>().join(" or ")
+            ),
         }));
     };
     let order = ordered(dimension, all_rows);
