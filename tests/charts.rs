@@ -125,6 +125,24 @@ fn charts_show_the_figures_of_the_metrics_export() {
 }
 
 #[test]
+fn a_configured_target_is_drawn_and_described_on_its_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("targets.yaml");
+    std::fs::write(&config, "targets:\n  pct_rhi_within_72h: { target: 80, better: higher }\n").unwrap();
+    let out = dir.path().join("out");
+    assert_ok(&run(binary().args(["build", "-c"]).arg(&config).arg("--out").arg(&out)));
+    let svg = std::fs::read_to_string(out.join("charts/monthly_rhi_rates.svg")).unwrap();
+    assert!(
+        svg.contains("The target for completed interviews within 72 hours, 80%, is drawn as a dashed line."),
+        "no target in the description"
+    );
+    assert!(svg.contains("Target: completed interviews within 72 hours 80%"), "no target in the legend");
+    let plain = dir.path().join("plain");
+    assert_ok(&run(binary().arg("build").arg("--out").arg(&plain)));
+    assert!(!std::fs::read_to_string(plain.join("charts/monthly_rhi_rates.svg")).unwrap().contains("Target"));
+}
+
+#[test]
 fn an_ssda903_build_leaves_out_the_interview_chart_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let mut command = binary();

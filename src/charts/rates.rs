@@ -3,8 +3,7 @@
 //! with any configured target as a reference line.
 
 use anyhow::Result;
-use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::prelude::RGBColor;
 
 use super::axes::{column_frame, label_months, value_text, Margins, ValueAxis};
 use super::chart::{Chart, Drawn, OmittedChart, Point};
@@ -12,7 +11,7 @@ use super::context::ChartContext;
 use super::describe::month_series;
 use super::marks::{self, legend, legend_rows, Mark};
 use super::series::{self, month_table, values};
-use super::style::{bold, draw_err, draw_svg, DARK_BLUE, GREY, HEIGHT, ORANGE, TURQUOISE, VALUE_SIZE};
+use super::style::{draw_svg, DARK_BLUE, GREY, HEIGHT, ORANGE, TURQUOISE};
 use crate::metrics::{Cohort, Metric, Metrics, Window};
 use crate::period::YearMonth;
 
@@ -45,12 +44,8 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
             (metric, name, colour, points)
         })
         .collect();
-    let targets: Vec<(f64, String)> = lines
-        .iter()
-        .filter_map(|(metric, name, _, _)| {
-            context.targets.get(metric).map(|t| (*t, format!("Target {}: {}", value_text(*t, true), name.to_lowercase())))
-        })
-        .collect();
+    let targets: Vec<(f64, String)> =
+        lines.iter().filter_map(|(metric, name, _, _)| context.targets.get(metric).map(|t| (*t, name.to_lowercase()))).collect();
 
     let mut description =
         format!("Line chart of percentages by month, {} to {}.", months[0].short_name(), months[months.len() - 1].short_name());
@@ -59,22 +54,22 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         description.push_str(&month_series(&format!("{name} (per cent)"), &months, points, true));
     }
     for (target, name) in &targets {
-        description.push_str(&format!(" {name} is drawn as a dashed line at {}.", value_text(*target, true)));
+        description.push_str(&format!(" The target for {name}, {}, is drawn as a dashed line.", value_text(*target, true)));
     }
 
     let mut entries: Vec<(String, RGBColor, Mark)> = lines.iter().map(|(_, name, colour, _)| (name.clone(), *colour, Mark::Line)).collect();
     if !targets.is_empty() {
-        entries.push(("Target".into(), GREY, Mark::Dashed));
+        // The targets are named in the legend, not over the lines, so no data is hidden behind a label.
+        let named: Vec<String> = targets.iter().map(|(target, name)| format!("{name} {}", value_text(*target, true))).collect();
+        let label = if named.len() == 1 { "Target" } else { "Targets" };
+        entries.push((format!("{label}: {}", named.join("; ")), GREY, Mark::Dashed));
     }
     let rows = legend_rows(&entries);
     let margins = Margins { top: 24 + 28 * rows, right: 72, bottom: 44, left: 78 };
     let svg = draw_svg(HEIGHT, &title, &description, |root| {
         let mut chart = column_frame(root, months.len(), ValueAxis::percent("Per cent"), margins)?;
-        for (target, name) in &targets {
+        for (target, _) in &targets {
             marks::line(&mut chart, &vec![Some(*target); months.len()], GREY, Mark::Dashed)?;
-            let (x, y) = chart.backend_coord(&(0.0, *target));
-            root.draw(&Text::new(name.clone(), (x + 4, y - 6), bold(VALUE_SIZE).color(&GREY).pos(Pos::new(HPos::Left, VPos::Bottom))))
-                .map_err(draw_err)?;
         }
         let mut ends = Vec::new();
         for (_, _, colour, points) in &lines {
