@@ -22,9 +22,19 @@ pub struct ValueAxis<'t> {
 }
 
 impl<'t> ValueAxis<'t> {
-    /// A count axis from zero to a round number above `max`.
+    /// A count axis from zero to a round number above `max` (a whole number, so ticks are whole too).
     pub fn counts(max: f64, title: &'t str) -> Self {
-        ValueAxis { top: axis_top(max), title, percent: false }
+        ValueAxis { top: axis_top(max).ceil(), title, percent: false }
+    }
+
+    /// How many ticks to ask for: on a short count axis one per whole number,
+    /// so no tick falls between two counts (and reads as a repeated label).
+    fn ticks(self) -> usize {
+        if !self.percent && self.top <= 5.0 {
+            self.top as usize + 1
+        } else {
+            6
+        }
     }
 
     /// A percentage axis from 0 to 100.
@@ -81,7 +91,7 @@ pub fn column_frame<'a, 'b>(area: &'a Area<'b>, slots: usize, axis: ValueAxis<'_
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
-        .y_labels(6)
+        .y_labels(axis.ticks())
         .y_label_formatter(&|v| value_text(*v, percent))
         .y_label_style(font(TICK_SIZE))
         .y_desc(axis.title)
@@ -133,7 +143,7 @@ pub fn bar_frame<'a, 'b>(area: &'a Area<'b>, categories: &[String], axis: ValueA
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
-        .x_labels(6)
+        .x_labels(axis.ticks())
         .x_label_formatter(&|v| value_text(*v, percent))
         .x_label_style(font(TICK_SIZE))
         .x_desc(axis.title)
@@ -165,6 +175,16 @@ mod tests {
         assert_eq!(axis_top(137.0), 160.0);
         assert_eq!(axis_top(1288.0), 1600.0);
         assert!(axis_top(99.0) >= 99.0 * 1.12);
+    }
+
+    #[test]
+    fn short_count_axes_tick_at_whole_numbers() {
+        let axis = ValueAxis::counts(3.0, "Children");
+        assert_eq!((axis.top, axis.ticks()), (4.0, 5));
+        let empty = ValueAxis::counts(0.0, "Children");
+        assert_eq!((empty.top, empty.ticks()), (2.0, 3));
+        assert_eq!(ValueAxis::counts(137.0, "Episodes").ticks(), 6);
+        assert_eq!(ValueAxis::percent("Per cent").ticks(), 6);
     }
 
     #[test]
