@@ -74,34 +74,67 @@ pub struct Margins {
     pub left: u32,
 }
 
-/// A frame over `slots` evenly spaced positions (months or categories) with
-/// the value axis up the side; the caller labels the positions.
-pub fn column_frame<'a, 'b>(area: &'a Area<'b>, slots: usize, axis: ValueAxis<'_>, margins: Margins) -> Result<Chart2d<'a, 'b>> {
-    let n = slots.max(1) as f64;
+/// Which way the value axis runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Orientation {
+    /// Values up the side, positions along the bottom.
+    Columns,
+    /// Values along the bottom, positions down the side.
+    Rows,
+}
+
+/// A frame over `positions` evenly spaced positions with the value axis from
+/// zero, light gridlines across the values only, and its title.
+fn frame<'a, 'b>(
+    area: &'a Area<'b>,
+    orientation: Orientation,
+    positions: usize,
+    axis: ValueAxis<'_>,
+    margins: Margins,
+) -> Result<Chart2d<'a, 'b>> {
+    let n = positions.max(1) as f64;
+    let (x, y) = match orientation {
+        Orientation::Columns => (-0.5..(n - 0.5), 0.0..axis.top),
+        Orientation::Rows => (0.0..axis.top, -0.5..(n - 0.5)),
+    };
     let mut chart = ChartBuilder::on(area)
         .margin_top(margins.top)
         .margin_right(margins.right)
         .margin_left(8)
         .x_label_area_size(margins.bottom)
         .y_label_area_size(margins.left)
-        .build_cartesian_2d(-0.5..(n - 0.5), 0.0..axis.top)
+        .build_cartesian_2d(x, y)
         .map_err(draw_err)?;
     let percent = axis.percent;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .x_labels(0)
-        .y_labels(axis.ticks())
-        .y_label_formatter(&|v| value_text(*v, percent))
-        .y_label_style(font(TICK_SIZE))
-        .y_desc(axis.title)
-        .axis_desc_style(font(TICK_SIZE))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .axis_style(TEXT)
-        .draw()
-        .map_err(draw_err)?;
+    let formatter = |v: &f64| value_text(*v, percent);
+    {
+        let mut mesh = chart.configure_mesh();
+        mesh.axis_desc_style(font(TICK_SIZE)).light_line_style(TRANSPARENT).bold_line_style(GRID).axis_style(TEXT);
+        match orientation {
+            Orientation::Columns => mesh
+                .disable_x_mesh()
+                .x_labels(0)
+                .y_labels(axis.ticks())
+                .y_label_formatter(&formatter)
+                .y_label_style(font(TICK_SIZE))
+                .y_desc(axis.title),
+            Orientation::Rows => mesh
+                .disable_y_mesh()
+                .y_labels(0)
+                .x_labels(axis.ticks())
+                .x_label_formatter(&formatter)
+                .x_label_style(font(TICK_SIZE))
+                .x_desc(axis.title),
+        };
+        mesh.draw().map_err(draw_err)?;
+    }
     Ok(chart)
+}
+
+/// A frame over `slots` evenly spaced positions (months or categories) with
+/// the value axis up the side; the caller labels the positions.
+pub fn column_frame<'a, 'b>(area: &'a Area<'b>, slots: usize, axis: ValueAxis<'_>, margins: Margins) -> Result<Chart2d<'a, 'b>> {
+    frame(area, Orientation::Columns, slots, axis, margins)
 }
 
 /// `labels` centred under the positions of a column frame.
@@ -128,31 +161,9 @@ pub fn label_months(area: &Area<'_>, chart: &Chart2d<'_, '_>, months: &[YearMont
 /// A frame for horizontal bars: `categories` down the left side, first at
 /// the top, the value axis along the bottom with vertical gridlines.
 pub fn bar_frame<'a, 'b>(area: &'a Area<'b>, categories: &[String], axis: ValueAxis<'_>, margins: Margins) -> Result<Chart2d<'a, 'b>> {
-    let n = categories.len().max(1) as f64;
     let label_width = categories.iter().map(|c| text_width(c, TICK_SIZE)).max().unwrap_or(0) as u32 + 16;
-    let mut chart = ChartBuilder::on(area)
-        .margin_top(margins.top)
-        .margin_right(margins.right)
-        .margin_left(8)
-        .x_label_area_size(margins.bottom)
-        .y_label_area_size(label_width.max(margins.left))
-        .build_cartesian_2d(0.0..axis.top, -0.5..(n - 0.5))
-        .map_err(draw_err)?;
-    let percent = axis.percent;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(0)
-        .x_labels(axis.ticks())
-        .x_label_formatter(&|v| value_text(*v, percent))
-        .x_label_style(font(TICK_SIZE))
-        .x_desc(axis.title)
-        .axis_desc_style(font(TICK_SIZE))
-        .light_line_style(TRANSPARENT)
-        .bold_line_style(GRID)
-        .axis_style(TEXT)
-        .draw()
-        .map_err(draw_err)?;
+    let margins = Margins { left: label_width.max(margins.left), ..margins };
+    let chart = frame(area, Orientation::Rows, categories.len(), axis, margins)?;
     for (i, category) in categories.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(0.0, row_position(i, categories.len())));
         area.draw(&Text::new(category.clone(), (x - 10, y), font(TICK_SIZE).pos(Pos::new(HPos::Right, VPos::Center)))).map_err(draw_err)?;
