@@ -129,6 +129,6 @@ pub fn validate(config: &Config) -> Result<Validation> {
     let files = config.inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
     let (episodes, quality) = ingest::read(&files, &config.ingest_context())?;
     let counted = episodes.counted(&config.rules);
-    let countable = ingest::check_countable(&episodes, &quality, &config.rules, &files);
+    let countable = ingest::check_countable(counted, &quality, &files);
     Ok(Validation { quality, counted, countable })
 }

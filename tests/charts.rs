@@ -143,6 +143,27 @@ fn a_configured_target_is_drawn_and_described_on_its_chart() {
 }
 
 #[test]
+fn a_return_date_far_in_the_future_leaves_the_month_charts_out_instead_of_failing() {
+    // The default period end follows the latest recorded date (METRICS.md), so a
+    // mistyped return in 2042 moves it past every month of data.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("far.csv");
+    std::fs::write(
+        &input,
+        "episode_id,child_id,looked_after,start,end,rhi_offered,rhi_outcome,rhi_completed\n\
+         e1,c1,Y,2023-04-01 10:00,2023-04-01 12:00,Y,accepted,2023-04-02 10:00\n\
+         e2,c2,Y,2023-05-01 10:00,2042-05-01 12:00,Y,accepted,2023-05-02 10:00\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    assert_ok(&run(binary().args(["build", "-i"]).arg(&input).arg("--out").arg(&out)));
+    for name in ["monthly_children_episodes", "monthly_rhi_rates", "repeat_children"] {
+        assert!(!out.join(format!("charts/{name}.svg")).exists(), "{name} drawn with no month in range");
+    }
+    assert!(pdf_text(&out.join("report.pdf")).contains("No month before the period end lies within the data."));
+}
+
+#[test]
 fn an_ssda903_build_leaves_out_the_interview_chart_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let mut command = binary();
@@ -157,34 +178,47 @@ fn an_ssda903_build_leaves_out_the_interview_chart_with_a_note() {
     assert!(charts.join("monthly_children_episodes.svg").exists());
     let text = pdf_text(&dir.path().join("report.pdf"));
     assert!(text.contains("Return home interviews are not recorded in the input"), "no note for the left-out chart");
-    assert!(text.contains("The input has no reason column, so this chart is left out."), "no note for the reason chart");
+    assert!(text.contains("This chart needs the reason column, which the input does not have"), "no note for the reason chart");
+    assert!(text.contains("needs the cse_risk and cce_risk columns"), "no note for the exploitation chart");
 }
 
+/// The charts of breakdowns, where suppression applies (METRICS.md: totals stay exact).
+const BREAKDOWN_CHARTS: [&str; 6] = ["age_band", "reason", "duration_band", "ethnicity_group", "exploitation", "episodes_per_child"];
+
 #[test]
-fn a_suppressed_build_shows_no_small_number_in_any_chart() {
+fn a_suppressed_build_shows_no_small_number_in_any_breakdown_chart() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("public.yaml");
     std::fs::write(&config, "suppression:\n  threshold: 5\n").unwrap();
     let out = dir.path().join("out");
     assert_ok(&run(binary().args(["build", "-c"]).arg(&config).arg("--out").arg(&out)));
+    let small = |n: i64| (1..5).contains(&n);
     let mut hidden = 0;
-    for name in CHARTS {
+    for name in BREAKDOWN_CHARTS {
         let (header, rows) = chart_data(&out, name);
+        assert_eq!(header.len(), 3, "{name}: all children beside children in our care");
         for row in &rows {
-            for (column, cell) in header.iter().zip(row).skip(1) {
-                // Percentages are not counts of children.
-                if column.ends_with("(%)") {
-                    continue;
-                }
-                hidden += usize::from(cell == "c");
-                assert!(!matches!(cell.as_str(), "1" | "2" | "3" | "4"), "{name}: {column} shows {cell}");
+            hidden += row.iter().filter(|c| *c == "c").count();
+            let numbers: Vec<Option<i64>> = row[1..].iter().map(|c| c.parse().ok()).collect();
+            for n in numbers.iter().flatten() {
+                assert!(!small(*n), "{name}: {row:?} shows a small number");
+            }
+            // Side by side, the two bars must not give away a small number of children not in care.
+            if let [Some(all), Some(in_care)] = numbers[..] {
+                assert!(!small(all - in_care), "{name}: {row:?} leaves {} children not in care to be worked out", all - in_care);
             }
         }
         let svg = std::fs::read_to_string(out.join(format!("charts/{name}.svg"))).unwrap();
-        for small in ["(1)", "(2)", "(3)", "(4)"] {
-            let description = svg.split("<desc").nth(1).unwrap_or("");
-            assert!(!description.split("</desc>").next().unwrap_or("").contains(small), "{name}: the description shows {small}");
+        let description = svg.split("<desc").nth(1).and_then(|d| d.split("</desc>").next()).unwrap_or("");
+        for n in ["(1)", "(2)", "(3)", "(4)"] {
+            assert!(!description.contains(n), "{name}: the description shows {n}");
         }
     }
     assert!(hidden > 0, "the example has small numbers to hide; none was hidden");
+    // Totals stay exact: the monthly chart shows the export's figures whatever the threshold.
+    let export = read_export(&std::fs::read_to_string(out.join("metrics.csv")).unwrap());
+    let (_, rows) = chart_data(&out, "monthly_children_episodes");
+    for row in &rows {
+        assert_eq!(row[1], export[&key("all", "month", &row[0], "all", "all", "episodes")]);
+    }
 }

@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::axes::{bar_frame, column_frame, label_columns, Margins, ValueAxis};
 use super::chart::{Chart, ChartData, Drawn, OmittedChart, Point};
 use super::describe;
-use super::marks::{self, legend, Mark, ValueLabels};
+use super::marks::{self, legend, Mark};
 use super::series::{hidden_note, largest, values};
 use super::style::{draw_err, draw_svg, font, DARK_BLUE, HEIGHT, TICK_SIZE, TURQUOISE};
 use crate::format::capitalise;
@@ -25,7 +25,7 @@ pub const BREAKDOWNS: [(&str, Dimension, &str); 5] = [
     ("exploitation", Dimension::Exploitation, "exploitation concerns"),
 ];
 
-const COHORTS: [(Cohort, &str); 2] = [(Cohort::All, "All children"), (Cohort::LookedAfter, "Children in our care")];
+const COHORT_NAMES: [&str; 2] = ["All children", "Children in our care"];
 
 /// Categories in the order a reader looks for them: fixed bands as they
 /// come; reasons by how many episodes of all children they have, with
@@ -52,13 +52,27 @@ fn ordered(dimension: Dimension, rows: &[BreakdownRow]) -> Vec<String> {
 fn cohort_points(metrics: &Metrics, cohort: Cohort, dimension: Dimension, order: &[String]) -> Vec<Point> {
     let window = metrics.windows.year_to_date;
     let rows = metrics.breakdown(cohort, window, dimension).unwrap_or(&[]);
-    let threshold = metrics.suppression_threshold;
     order
         .iter()
-        .map(|c| {
-            rows.iter().find(|r| r.category == *c).map_or(Point::Missing, |r| Point::of(Some(r.episodes.unwrap_or(r.children)), threshold))
-        })
+        .map(|c| rows.iter().find(|r| r.category == *c).map_or(Point::Missing, |r| Point::of(Some(r.episodes.unwrap_or(r.children)))))
         .collect()
+}
+
+/// All children and children in our care for `order`, the in-care bar also
+/// hidden where the two side by side would give away a small number of
+/// children not in care (their difference from 1 to `threshold - 1`).
+fn both_cohorts(metrics: &Metrics, dimension: Dimension, order: &[String]) -> Vec<(&'static str, Vec<Point>)> {
+    let all = cohort_points(metrics, Cohort::All, dimension, order);
+    let mut in_care = cohort_points(metrics, Cohort::LookedAfter, dimension, order);
+    let threshold = f64::from(metrics.suppression_threshold);
+    for (everyone, care) in all.iter().zip(in_care.iter_mut()) {
+        if let (Point::Value(a), Point::Value(c)) = (everyone, *care) {
+            if a - c > 0.0 && a - c < threshold {
+                *care = Point::Hidden;
+            }
+        }
+    }
+    vec![(COHORT_NAMES[0], all), (COHORT_NAMES[1], in_care)]
 }
 
 fn table(first: &str, labels: &[String], cohorts: &[(&str, Vec<Point>)], unit: &str) -> ChartData {
@@ -84,15 +98,16 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
         return Ok(Drawn::Omitted(OmittedChart {
             name,
             title,
-            note: format!(
-                "The input has no {} column, so this chart is left out.",
-                dimension.needs().iter().map(|f| f.name()).collect::<Vec<_>>().join(" or ")
-            ),
+            note: {
+                let needs: Vec<&str> = dimension.needs().iter().map(|f| f.name()).collect();
+                let columns = if needs.len() == 1 { "column" } else { "columns" };
+                format!("This chart needs the {} {columns}, which the input does not have, so it is left out.", needs.join(" and "))
+            },
         }));
     };
     let order = ordered(dimension, all_rows);
     let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c)).collect();
-    let cohorts: Vec<(&str, Vec<Point>)> = COHORTS.iter().map(|(c, n)| (*n, cohort_points(metrics, *c, dimension, &order))).collect();
+    let cohorts = both_cohorts(metrics, dimension, &order);
 
     let mut description =
         format!("Horizontal bar chart of missing episodes in {period} by {subject}, for all children and for children in our care.");
@@ -105,8 +120,8 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
     let axis = ValueAxis::counts(largest(&[&cohorts[0].1, &cohorts[1].1]), "Missing episodes");
     let svg = draw_svg(height, &title, &description, |root| {
         let mut chart = bar_frame(root, &labels, axis, Margins { top: 52, right: 56, bottom: 52, left: 80 })?;
-        marks::rows(root, &mut chart, &values(&cohorts[0].1), DARK_BLUE, (-0.19, 0.36))?;
-        marks::rows(root, &mut chart, &values(&cohorts[1].1), TURQUOISE, (0.19, 0.36))?;
+        marks::rows(root, &mut chart, &cohorts[0].1, DARK_BLUE, (-0.19, 0.36))?;
+        marks::rows(root, &mut chart, &cohorts[1].1, TURQUOISE, (0.19, 0.36))?;
         legend(root, &entries, 20)
     })?;
     let several = if dimension.multi_valued() { " An episode with several reasons counts under each." } else { "" };
@@ -134,7 +149,7 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
     };
     let order: Vec<String> = all_rows.iter().map(|r| r.category.clone()).collect();
     let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c)).collect();
-    let cohorts: Vec<(&str, Vec<Point>)> = COHORTS.iter().map(|(c, n)| (*n, cohort_points(metrics, *c, dimension, &order))).collect();
+    let cohorts = both_cohorts(metrics, dimension, &order);
     let mut description = format!("Column chart of children by how many times they went missing in {period}.");
     for (cohort, points) in &cohorts {
         description.push_str(&format!(" {cohort}: {}.", describe::categories(&labels, points)));
@@ -144,8 +159,8 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
     let axis = ValueAxis::counts(largest(&[&cohorts[0].1, &cohorts[1].1]), "Children");
     let svg = draw_svg(HEIGHT, &title, &description, |root| {
         let mut chart = column_frame(root, labels.len(), axis, Margins { top: 52, right: 24, bottom: 72, left: 78 })?;
-        marks::columns(root, &mut chart, &values(&cohorts[0].1), DARK_BLUE, (-0.19, 0.36), ValueLabels::Counts)?;
-        marks::columns(root, &mut chart, &values(&cohorts[1].1), TURQUOISE, (0.19, 0.36), ValueLabels::Counts)?;
+        marks::columns(root, &mut chart, &values(&cohorts[0].1), DARK_BLUE, (-0.19, 0.36))?;
+        marks::columns(root, &mut chart, &values(&cohorts[1].1), TURQUOISE, (0.19, 0.36))?;
         label_columns(root, &chart, &labels)?;
         let (x, y) = chart.backend_coord(&((labels.len() as f64 - 1.0) / 2.0, 0.0));
         let axis_title = font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top));

@@ -70,11 +70,11 @@ pub enum Point {
 }
 
 impl Point {
-    /// A metric value as a chart shows it: counts from 1 to `threshold - 1`
-    /// are hidden, as in the breakdown tables, so no chart shows a small number.
-    pub fn of(value: Option<Value>, threshold: u32) -> Point {
+    /// A metric value as a chart shows it: what the tables and the export
+    /// hide (a suppressed breakdown cell, `c`) is hidden; totals stay exact
+    /// (METRICS.md, "Small numbers"), so a chart never disagrees with a table.
+    pub fn of(value: Option<Value>) -> Point {
         match value {
-            Some(Value::Count(n)) if n > 0 && n < threshold as u64 => Point::Hidden,
             Some(Value::Suppressed) => Point::Hidden,
             Some(value) => value.as_f64().map_or(Point::Missing, Point::Value),
             None => Point::Missing,
@@ -104,13 +104,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_counts_are_hidden_and_rates_kept() {
-        assert_eq!(Point::of(Some(Value::Count(3)), 5), Point::Hidden);
-        assert_eq!(Point::of(Some(Value::Count(0)), 5), Point::Value(0.0));
-        assert_eq!(Point::of(Some(Value::Count(5)), 5), Point::Value(5.0));
-        assert_eq!(Point::of(Some(Value::Count(3)), 0), Point::Value(3.0));
-        assert_eq!(Point::of(Some(Value::Rate(None)), 5), Point::Missing);
-        assert_eq!(Point::of(Some(Value::Rate(Some(2.5))), 5).text(true), "2.5");
+    fn suppressed_cells_are_hidden_and_totals_kept() {
+        assert_eq!(Point::of(Some(Value::Suppressed)), Point::Hidden);
+        assert_eq!(Point::of(Some(Value::Count(3))), Point::Value(3.0));
+        assert_eq!(Point::of(Some(Value::Rate(None))), Point::Missing);
+        assert_eq!(Point::of(None), Point::Missing);
+        assert_eq!(Point::of(Some(Value::Rate(Some(2.5)))).text(true), "2.5");
         assert_eq!(Point::Hidden.text(false), "c");
         let data = ChartData { columns: vec!["Month".into(), "Episodes".into()], rows: vec![vec!["2024-03".into(), "12".into()]] };
         assert_eq!(String::from_utf8(data.to_csv().unwrap()).unwrap(), "Month,Episodes\n2024-03,12\n");

@@ -8,8 +8,8 @@ use super::chart::Point;
 use crate::period::YearMonth;
 
 /// "Missing episodes were highest in Jul 2023 (152) and lowest in Feb 2024
-/// (98). In Mar 2024 there were 120, 8 more than in Mar 2023." for one
-/// series over months.
+/// (98). In Mar 2024: 112, 12 more than in Mar 2023." for one series over
+/// months.
 pub fn month_series(subject: &str, months: &[YearMonth], points: &[Point], percent: bool) -> String {
     let known: Vec<(YearMonth, f64)> = months.iter().zip(points).filter_map(|(m, p)| p.value().map(|v| (*m, v))).collect();
     let Some(&(latest_month, latest)) = known.last() else {
@@ -40,6 +40,8 @@ pub fn month_series(subject: &str, months: &[YearMonth], points: &[Point], perce
     text.push_str(&format!("In {}: {}", latest_month.short_name(), show(latest)));
     let year_before = latest_month.plus(-12);
     match known.iter().find(|(m, _)| *m == year_before) {
+        // Equal as printed is the same, whatever the unrounded values (as the narrative says it).
+        Some(&(_, earlier)) if show(latest) == show(earlier) => text.push_str(&format!(", the same as in {}.", year_before.short_name())),
         Some(&(_, earlier)) => text.push_str(&format!(", {} {}.", change_words(latest - earlier, percent), year_before.short_name())),
         None => text.push('.'),
     }
@@ -58,7 +60,8 @@ pub fn change_words(difference: f64, percent: bool) -> String {
     }
 }
 
-/// "Most in Running away (120), then With friends (64); fewest in Other (3)."
+/// "most in Running away (120), then With friends (64); fewest in Other (3)",
+/// to follow a cohort's name.
 pub fn categories(categories: &[String], points: &[Point]) -> String {
     let mut known: Vec<(&str, f64)> = categories.iter().zip(points).filter_map(|(c, p)| p.value().map(|v| (c.as_str(), v))).collect();
     let hidden = points.iter().filter(|p| **p == Point::Hidden).count();
@@ -99,6 +102,9 @@ mod tests {
         let rates = month_series("Offers accepted", &months[..2], &[Point::Value(60.0), Point::Value(55.5)], true);
         assert!(rates.ends_with("In Apr 2023: 56%."), "{rates}");
         assert_eq!(change_words(-3.5, true), "3.5 percentage points lower than in");
+        let year: Vec<YearMonth> = vec![YearMonth::new(2023, 3), YearMonth::new(2024, 3)];
+        let same = month_series("Offers accepted", &year, &[Point::Value(56.2), Point::Value(55.9)], true);
+        assert!(same.ends_with("In Mar 2024: 56%, the same as in Mar 2023."), "{same}");
     }
 
     #[test]

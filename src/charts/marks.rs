@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{row_position, value_text, Chart2d};
+use super::chart::Point;
 use super::style::{bold, draw_err, font, text_width, Area, LEGEND_SIZE, VALUE_SIZE};
 
 /// How a series shows in the legend.
@@ -17,14 +18,25 @@ pub enum Mark {
     Dashed,
 }
 
-/// A legend along the top, wrapping into rows; `y` is the first row's middle.
-pub fn legend(area: &Area<'_>, entries: &[(String, RGBColor, Mark)], y: i32) -> Result<()> {
+/// Where each legend entry starts: rows along the top from `y`, wrapping
+/// before an entry that would pass the right edge.
+fn legend_layout(entries: &[(String, RGBColor, Mark)], y: i32) -> Vec<(i32, i32)> {
     let (mut x, mut y) = (80, y);
-    for (label, colour, mark) in entries {
+    let mut places = Vec::new();
+    for (label, _, _) in entries {
         let width = 30 + text_width(label, LEGEND_SIZE) + 32;
         if x > 80 && x + width > super::style::WIDTH as i32 - 16 {
             (x, y) = (80, y + 28);
         }
+        places.push((x, y));
+        x += width;
+    }
+    places
+}
+
+/// A legend along the top, wrapping into rows; `y` is the first row's middle.
+pub fn legend(area: &Area<'_>, entries: &[(String, RGBColor, Mark)], y: i32) -> Result<()> {
+    for ((label, colour, mark), (x, y)) in entries.iter().zip(legend_layout(entries, y)) {
         match mark {
             Mark::Bar => area.draw(&Rectangle::new([(x, y - 8), (x + 22, y + 8)], colour.filled())).map_err(draw_err)?,
             Mark::Line => area.draw(&PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(4))).map_err(draw_err)?,
@@ -35,71 +47,49 @@ pub fn legend(area: &Area<'_>, entries: &[(String, RGBColor, Mark)], y: i32) -> 
             }
         }
         area.draw(&Text::new(label.clone(), (x + 30, y), font(LEGEND_SIZE).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(draw_err)?;
-        x += width;
     }
     Ok(())
 }
 
 /// How many legend rows `entries` take.
 pub fn legend_rows(entries: &[(String, RGBColor, Mark)]) -> u32 {
-    let (mut x, mut rows) = (80, 1);
-    for (label, _, _) in entries {
-        let width = 30 + text_width(label, LEGEND_SIZE) + 32;
-        if x > 80 && x + width > super::style::WIDTH as i32 - 16 {
-            (x, rows) = (80, rows + 1);
-        }
-        x += width;
-    }
-    rows
+    let places = legend_layout(entries, 0);
+    places.last().map_or(0, |(_, y)| *y as u32 / 28 + 1)
 }
 
-/// Whether bars carry their values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueLabels {
-    Off,
-    Counts,
-    Percentages,
-}
-
-/// Vertical bars at each position (`None`: a gap), `offset` from the
-/// position's centre and `width` wide (in positions); with `labels`, each
-/// value above its bar, where every label fits its bar's width (otherwise
-/// none: the values are in the chart's data).
+/// Vertical bars of counts at each position (`None`: a gap), `offset` from
+/// the position's centre and `width` wide (in positions), each with its
+/// value above it where every label fits its bar's width (otherwise none:
+/// the values are in the chart's data).
 pub fn columns(
     area: &Area<'_>,
     chart: &mut Chart2d<'_, '_>,
     values: &[Option<f64>],
     colour: RGBColor,
     (offset, width): (f64, f64),
-    labels: ValueLabels,
 ) -> Result<()> {
     let bars = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64 + offset, v)));
     chart
         .draw_series(bars.map(|(x, v)| Rectangle::new([(x - width / 2.0, 0.0), (x + width / 2.0, v)], colour.filled())))
         .map_err(draw_err)?;
-    let percent = labels == ValueLabels::Percentages;
     let room = chart.backend_coord(&(width, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0 + 6;
-    let fits = values.iter().flatten().all(|v| super::style::text_width(&value_text(*v, percent), VALUE_SIZE) <= room);
-    if labels != ValueLabels::Off && fits {
+    let fits = values.iter().flatten().all(|v| text_width(&value_text(*v, false), VALUE_SIZE) <= room);
+    if fits {
         for (i, v) in values.iter().enumerate() {
             let Some(v) = v else { continue };
             let (x, y) = chart.backend_coord(&(i as f64 + offset, *v));
-            let text = value_text(*v, percent);
+            let text = value_text(*v, false);
             area.draw(&Text::new(text, (x, y - 4), bold(VALUE_SIZE).pos(Pos::new(HPos::Center, VPos::Bottom)))).map_err(draw_err)?;
         }
     }
     Ok(())
 }
 
-/// Horizontal bars, row `i` of `n` (`None`: hidden, labelled `c`), `offset`
-/// from the row's centre and `width` high; each labelled at its end.
-pub fn rows(
-    area: &Area<'_>,
-    chart: &mut Chart2d<'_, '_>,
-    values: &[Option<f64>],
-    colour: RGBColor,
-    (offset, width): (f64, f64),
-) -> Result<()> {
+/// Horizontal bars, row `i` of `n`, `offset` from the row's centre and
+/// `width` high; each labelled at its end (`c` where hidden, nothing where
+/// there is no value).
+pub fn rows(area: &Area<'_>, chart: &mut Chart2d<'_, '_>, points: &[Point], colour: RGBColor, (offset, width): (f64, f64)) -> Result<()> {
+    let values: Vec<Option<f64>> = points.iter().map(|p| p.value()).collect();
     let n = values.len();
     let bar = |i: usize| row_position(i, n) - offset;
     chart
@@ -110,9 +100,13 @@ pub fn rows(
                 .filter_map(|(i, v)| v.map(|v| Rectangle::new([(0.0, bar(i) - width / 2.0), (v, bar(i) + width / 2.0)], colour.filled()))),
         )
         .map_err(draw_err)?;
-    for (i, v) in values.iter().enumerate() {
-        let (x, y) = chart.backend_coord(&(v.unwrap_or(0.0), bar(i)));
-        let text = v.map(|v| value_text(v, false)).unwrap_or_else(|| "c".into());
+    for (i, point) in points.iter().enumerate() {
+        let text = match point {
+            Point::Value(v) => value_text(*v, false),
+            Point::Hidden => "c".into(),
+            Point::Missing => continue,
+        };
+        let (x, y) = chart.backend_coord(&(point.value().unwrap_or(0.0), bar(i)));
         area.draw(&Text::new(text, (x + 6, y), font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(draw_err)?;
     }
     Ok(())
@@ -141,33 +135,27 @@ pub fn line(chart: &mut Chart2d<'_, '_>, values: &[Option<f64>], colour: RGBColo
     Ok(())
 }
 
-/// Labels to the right of the plot at the height of each line's last value,
-/// moved apart where two would overlap.
-pub fn end_labels(area: &Area<'_>, chart: &Chart2d<'_, '_>, labels: &[(f64, f64, String, RGBColor)]) -> Result<()> {
+/// Labels to the right of the plot, one per line at the height of its last
+/// value, moved apart where two would overlap and kept between the top and
+/// the foot of the plot. `last` is the last position of the plot.
+pub fn end_labels(area: &Area<'_>, chart: &Chart2d<'_, '_>, last: f64, labels: &[(f64, String, RGBColor)]) -> Result<()> {
     const GAP: i32 = 20;
-    let mut placed: Vec<(i32, i32, &str, RGBColor)> = labels
-        .iter()
-        .map(|(x, y, text, colour)| {
-            let (px, py) = chart.backend_coord(&(*x, *y));
-            (px, py, text.as_str(), *colour)
-        })
-        .collect();
-    placed.sort_by_key(|(_, y, _, _)| *y);
-    for i in 1..placed.len() {
-        if placed[i].1 < placed[i - 1].1 + GAP {
-            placed[i].1 = placed[i - 1].1 + GAP;
+    let (x, _) = chart.backend_coord(&(last, 0.0));
+    let (_, bottom) = chart.backend_coord(&(last, 0.0));
+    let top = chart.backend_coord(&(last, chart.y_range().end)).1;
+    let mut placed: Vec<(i32, &str, RGBColor)> =
+        labels.iter().map(|(value, text, colour)| (chart.backend_coord(&(last, *value)).1, text.as_str(), *colour)).collect();
+    placed.sort_by_key(|(y, _, _)| *y);
+    for i in 0..placed.len() {
+        let floor = if i == 0 { top } else { placed[i - 1].0 + GAP };
+        placed[i].0 = placed[i].0.max(floor);
+    }
+    if let Some(overshoot) = placed.last().map(|p| p.0 - bottom).filter(|o| *o > 0) {
+        for label in placed.iter_mut() {
+            label.0 -= overshoot;
         }
     }
-    let (_, bottom) = chart.backend_coord(&(0.0, 0.0));
-    if let Some(last) = placed.last().map(|p| p.1) {
-        let overshoot = last - bottom;
-        if overshoot > 0 {
-            for label in placed.iter_mut() {
-                label.1 -= overshoot;
-            }
-        }
-    }
-    for (x, y, text, colour) in placed {
+    for (y, text, colour) in placed {
         area.draw(&Text::new(text.to_string(), (x + 12, y), bold(VALUE_SIZE).color(&colour).pos(Pos::new(HPos::Left, VPos::Center))))
             .map_err(draw_err)?;
     }

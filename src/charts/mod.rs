@@ -28,7 +28,8 @@ pub use png::to_png;
 use crate::metrics::Metrics;
 use chart::Drawn;
 
-/// Draws every chart the templates use, in the order the paper shows them.
+/// Draws every chart the templates use; the files are written in this order
+/// (the template places each chart by name).
 pub fn draw(metrics: &Metrics, context: &ChartContext) -> Result<Charts> {
     style::register_fonts();
     let mut drawn = vec![

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::axes::{column_frame, label_columns, value_text, Margins, ValueAxis};
 use super::chart::{Chart, ChartData, Drawn, Point};
-use super::marks::{self, legend, Mark, ValueLabels};
+use super::marks::{self, legend, Mark};
 use super::series::{hidden_note, largest, values};
 use super::style::{bold, draw_err, draw_svg, DARK_BLUE, HEIGHT, TICK_SIZE, TURQUOISE};
 use crate::metrics::{Cohort, Metric, Metrics, Window};
@@ -33,7 +33,7 @@ pub fn quarterly_comparison(metrics: &Metrics) -> Result<Drawn> {
     let threshold = metrics.suppression_threshold;
     let get = |cohort: Cohort, window: Window| {
         if metrics.covers(window) {
-            Point::of(metrics.value(cohort, window, Metric::Episodes), threshold)
+            Point::of(metrics.value(cohort, window, Metric::Episodes))
         } else {
             Point::Missing
         }
@@ -67,8 +67,8 @@ pub fn quarterly_comparison(metrics: &Metrics) -> Result<Drawn> {
             let axis = ValueAxis::counts(largest(&[before, now]), "Episodes in the quarter");
             let mut chart = column_frame(half, labels.len(), axis, Margins { top: 36, right: 28, bottom: 44, left: 78 })?;
             // Text goes on the whole canvas: `backend_coord` gives its pixels, not the half's.
-            marks::columns(root, &mut chart, &values(before), TURQUOISE, (-0.19, 0.36), ValueLabels::Counts)?;
-            marks::columns(root, &mut chart, &values(now), DARK_BLUE, (0.19, 0.36), ValueLabels::Counts)?;
+            marks::columns(root, &mut chart, &values(before), TURQUOISE, (-0.19, 0.36))?;
+            marks::columns(root, &mut chart, &values(now), DARK_BLUE, (0.19, 0.36))?;
             label_columns(root, &chart, &labels)?;
             let (x, _) = chart.backend_coord(&(-0.5, 0.0));
             root.draw(&Text::new(name.to_string(), (x, 48), bold(TICK_SIZE + 1).pos(Pos::new(HPos::Left, VPos::Top)))).map_err(draw_err)?;

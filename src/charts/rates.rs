@@ -5,19 +5,14 @@
 use anyhow::Result;
 use plotters::prelude::RGBColor;
 
-use super::axes::{column_frame, label_months, value_text, Margins, ValueAxis};
+use super::axes::{column_frame, label_months, Margins, ValueAxis};
 use super::chart::{Chart, Drawn, OmittedChart, Point};
 use super::context::ChartContext;
 use super::describe::month_series;
 use super::marks::{self, legend, legend_rows, Mark};
-use super::series::{self, month_table, values};
+use super::series::{self, label_at, month_table, single, span, values};
 use super::style::{draw_svg, DARK_BLUE, GREY, HEIGHT, ORANGE, TURQUOISE};
-use crate::metrics::{Cohort, Metric, Metrics, Window};
-use crate::period::YearMonth;
-
-fn single(month: YearMonth) -> Window {
-    Window::new(month, month)
-}
+use crate::metrics::{Cohort, Metric, Metrics};
 
 pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Drawn> {
     let title = "Return home interviews, month by month".to_string();
@@ -28,15 +23,28 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         (Metric::PctRhiAccepted, "Offers accepted".to_string(), ORANGE),
         (Metric::PctRhiWithin72h, within, TURQUOISE),
     ];
-    let shown: Vec<_> = wanted.into_iter().filter(|(metric, _, _)| metrics.available.contains(metric)).collect();
+    let shown: Vec<_> = wanted.iter().filter(|(metric, _, _)| metrics.available.contains(metric)).cloned().collect();
+    let months = series::months(metrics, single);
     if shown.is_empty() {
+        let mut needed: Vec<&str> = wanted.iter().flat_map(|(metric, _, _)| metric.needs()).map(|f| f.name()).collect();
+        needed.sort_unstable();
+        needed.dedup();
         return Ok(Drawn::Omitted(OmittedChart {
             name: "monthly_rhi_rates",
             title,
-            note: "Return home interviews are not recorded in the input (it has no rhi_offered or rhi_completed column), so their chart is left out.".into(),
+            note: format!(
+                "Return home interviews are not recorded in the input (the chart needs the {} columns), so their chart is left out.",
+                needed.join(", ")
+            ),
         }));
     }
-    let months = series::months(metrics, single);
+    if months.is_empty() {
+        return Ok(Drawn::Omitted(OmittedChart {
+            name: "monthly_rhi_rates",
+            title,
+            note: "No month before the period end lies within the data.".into(),
+        }));
+    }
     let lines: Vec<(Metric, String, RGBColor, Vec<Point>)> = shown
         .into_iter()
         .map(|(metric, name, colour)| {
@@ -47,22 +55,22 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
     let targets: Vec<(f64, String)> =
         lines.iter().filter_map(|(metric, name, _, _)| context.targets.get(metric).map(|t| (*t, name.to_lowercase()))).collect();
 
-    let mut description =
-        format!("Line chart of percentages by month, {} to {}.", months[0].short_name(), months[months.len() - 1].short_name());
+    let mut description = format!("Line chart of percentages by month, {}.", span(&months));
     for (_, name, _, points) in &lines {
         description.push(' ');
         description.push_str(&month_series(&format!("{name} (per cent)"), &months, points, true));
     }
-    for (target, name) in &targets {
-        description.push_str(&format!(" The target for {name}, {}, is drawn as a dashed line.", value_text(*target, true)));
+    // A one-month chart has no line to draw a target along.
+    if months.len() > 1 {
+        for (target, name) in &targets {
+            description.push_str(&format!(" The target for {name}, {}, is drawn as a dashed line.", target_text(*target)));
+        }
     }
 
     let mut entries: Vec<(String, RGBColor, Mark)> = lines.iter().map(|(_, name, colour, _)| (name.clone(), *colour, Mark::Line)).collect();
-    if !targets.is_empty() {
-        // The targets are named in the legend, not over the lines, so no data is hidden behind a label.
-        let named: Vec<String> = targets.iter().map(|(target, name)| format!("{name} {}", value_text(*target, true))).collect();
-        let label = if named.len() == 1 { "Target" } else { "Targets" };
-        entries.push((format!("{label}: {}", named.join("; ")), GREY, Mark::Dashed));
+    // Targets are named in the legend, not over the lines, so no data is hidden behind a label.
+    for (target, name) in targets.iter().filter(|_| months.len() > 1) {
+        entries.push((format!("Target: {name} {}", target_text(*target)), GREY, Mark::Dashed));
     }
     let rows = legend_rows(&entries);
     let margins = Margins { top: 24 + 28 * rows, right: 72, bottom: 44, left: 78 };
@@ -75,10 +83,10 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         for (_, _, colour, points) in &lines {
             marks::line(&mut chart, &values(points), *colour, Mark::Line)?;
             if let Some((i, v)) = points.iter().enumerate().rev().find_map(|(i, p)| p.value().map(|v| (i, v))) {
-                ends.push((i as f64, v, value_text(v, true), *colour));
+                ends.push((v, label_at(v, &months, i, true), *colour));
             }
         }
-        marks::end_labels(root, &chart, &ends)?;
+        marks::end_labels(root, &chart, months.len().saturating_sub(1) as f64, &ends)?;
         label_months(root, &chart, &months)?;
         legend(root, &entries, 20)
     })?;
@@ -95,4 +103,13 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         alt: description,
         svg,
     }))
+}
+
+/// A target as set: `80%`, or `85.5%` when it is not whole.
+fn target_text(target: f64) -> String {
+    if target.fract() == 0.0 {
+        format!("{target:.0}%")
+    } else {
+        format!("{target:.1}%")
+    }
 }

@@ -6,6 +6,35 @@ use super::chart::{ChartData, Point};
 use crate::metrics::{Cohort, Metric, Metrics, Window};
 use crate::period::YearMonth;
 
+/// The window of one month.
+pub fn single(month: YearMonth) -> Window {
+    Window::new(month, month)
+}
+
+/// The twelve months to `month`.
+pub fn rolling(month: YearMonth) -> Window {
+    Window::new(month.plus(-11), month)
+}
+
+/// `Apr 2022 to Mar 2024`.
+pub fn span(months: &[YearMonth]) -> String {
+    match (months.first(), months.last()) {
+        (Some(first), Some(last)) => format!("{} to {}", first.short_name(), last.short_name()),
+        _ => "no months".into(),
+    }
+}
+
+/// The label at the end of a line: its last value, with the month when that
+/// is not the last month shown (`72% (Jan 25)`).
+pub fn label_at(value: f64, months: &[YearMonth], index: usize, percent: bool) -> String {
+    let text = super::axes::value_text(value, percent);
+    if index + 1 == months.len() {
+        text
+    } else {
+        format!("{text} ({})", super::axes::month_label(months[index]))
+    }
+}
+
 /// How many months a trend chart spans.
 pub const SPAN: i32 = 24;
 
@@ -24,8 +53,7 @@ pub fn points(
     months: &[YearMonth],
     window_of: impl Fn(YearMonth) -> Window,
 ) -> Vec<Point> {
-    let threshold = metrics.suppression_threshold;
-    months.iter().map(|m| Point::of(metrics.value(cohort, window_of(*m), metric), threshold)).collect()
+    months.iter().map(|m| Point::of(metrics.value(cohort, window_of(*m), metric))).collect()
 }
 
 /// Month (`2024-03`) and one column per series.

@@ -8,27 +8,11 @@ use plotters::prelude::RGBColor;
 use super::axes::{column_frame, label_months, Margins, ValueAxis};
 use super::chart::{Chart, Drawn, OmittedChart, Point};
 use super::describe::month_series;
-use super::marks::{self, legend, legend_rows, Mark, ValueLabels};
-use super::series::{self, hidden_note, largest, month_table, values};
+use super::marks::{self, legend, legend_rows, Mark};
+use super::series::{self, hidden_note, label_at, largest, month_table, rolling, single, span, values};
 use super::style::{draw_svg, DARK_BLUE, DARK_PINK, HEIGHT, ORANGE, TURQUOISE};
-use crate::metrics::{Cohort, Metric, Metrics, Window};
+use crate::metrics::{Cohort, Metric, Metrics};
 use crate::period::YearMonth;
-
-fn single(month: YearMonth) -> Window {
-    Window::new(month, month)
-}
-
-fn rolling(month: YearMonth) -> Window {
-    Window::new(month.plus(-11), month)
-}
-
-/// `Apr 2022 to Mar 2024`.
-fn span(months: &[YearMonth]) -> String {
-    match (months.first(), months.last()) {
-        (Some(first), Some(last)) => format!("{} to {}", first.short_name(), last.short_name()),
-        _ => "no months".into(),
-    }
-}
 
 /// One series over the months: its name, points, colour and how it is drawn.
 struct Series<'a> {
@@ -53,17 +37,17 @@ fn month_chart(months: &[YearMonth], series: &[Series<'_>], axis_title: &str, ti
         for s in series.iter().filter(|s| s.mark == Mark::Bar) {
             let width = 0.72 / bars;
             let offset = -0.36 + width * (bar + 0.5);
-            marks::columns(root, &mut chart, &values(&s.points), s.colour, (offset, width), ValueLabels::Counts)?;
+            marks::columns(root, &mut chart, &values(&s.points), s.colour, (offset, width))?;
             bar += 1.0;
         }
         let mut ends = Vec::new();
         for s in series.iter().filter(|s| s.mark != Mark::Bar) {
             marks::line(&mut chart, &values(&s.points), s.colour, s.mark)?;
             if let Some((i, v)) = s.points.iter().enumerate().rev().find_map(|(i, p)| p.value().map(|v| (i, v))) {
-                ends.push((i as f64, v, super::axes::value_text(v, false), s.colour));
+                ends.push((v, label_at(v, months, i, false), s.colour));
             }
         }
-        marks::end_labels(root, &chart, &ends)?;
+        marks::end_labels(root, &chart, months.len().saturating_sub(1) as f64, &ends)?;
         label_months(root, &chart, months)?;
         if !entries.is_empty() {
             legend(root, &entries, 20)?;
@@ -72,11 +56,20 @@ fn month_chart(months: &[YearMonth], series: &[Series<'_>], axis_title: &str, ti
     })
 }
 
+/// Left out when no month before the period end lies within the data (a
+/// period end set far beyond it).
+fn no_months(name: &'static str, title: String) -> Drawn {
+    Drawn::Omitted(OmittedChart { name, title, note: "No month before the period end lies within the data.".into() })
+}
+
 pub fn monthly_children_episodes(metrics: &Metrics) -> Result<Drawn> {
     let months = series::months(metrics, single);
+    let title = "Missing episodes and children who went missing, month by month".to_string();
+    if months.is_empty() {
+        return Ok(no_months("monthly_children_episodes", title));
+    }
     let episodes = series::points(metrics, Cohort::All, Metric::Episodes, &months, single);
     let children = series::points(metrics, Cohort::All, Metric::Children, &months, single);
-    let title = "Missing episodes and children who went missing, month by month".to_string();
     let description = format!(
         "Bar and line chart by month, {}. {} {}",
         span(&months),
@@ -155,6 +148,9 @@ pub fn repeat_children(metrics: &Metrics) -> Result<Drawn> {
     let children = series::points(metrics, Cohort::All, Metric::ChildrenRepeat, &months, single);
     let title =
         format!("Children meeting the repeat-missing trigger ({} episodes within {} days), month by month", rule.episodes, rule.days);
+    if months.is_empty() {
+        return Ok(no_months("repeat_children", title));
+    }
     let description = format!(
         "Bar chart by month, {}. {}",
         span(&months),

@@ -103,12 +103,11 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
             }
         }
         Layout::Ssd => {
-            let lookups = ssd.filter(|l| l.has_people && l.has_care).ok_or_else(|| {
+            ssd.filter(|l| l.has_people && l.has_care).ok_or_else(|| {
                 unusable(format!(
                     "{file}: the ssd layout needs the ssd_person extract and either ssd_cla_episodes or a one-column list of looked-after person ids, given with -i beside ssd_missing"
                 ))
             })?;
-            let _ = lookups;
             fields.insert(Field::LookedAfter, Locator::LookedAfter);
             fields.insert(Field::Sex, Locator::Person(PersonField::Sex));
             fields.insert(Field::DateOfBirth, Locator::Person(PersonField::DateOfBirth));

@@ -32,14 +32,12 @@ pub use file::{InputFile, InputLocation};
 pub use quality::{Action, DataQuality, Finding, QualityRule};
 pub use read::{read_timed, IngestTimings};
 
-use crate::rules::CountingRules;
-
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.
 pub fn load(inputs: &[InputLocation], context: &IngestContext) -> Result<(Episodes, DataQuality)> {
     let files = inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
     let (episodes, quality) = read(&files, context)?;
-    check_countable(&episodes, &quality, &context.rules, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
+    check_countable(episodes.counted(&context.rules), &quality, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
     Ok((episodes, quality))
 }
 
@@ -48,14 +46,9 @@ pub fn read(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, D
     read_timed(files, context).map(|(episodes, quality, _)| (episodes, quality))
 }
 
-/// Input with no episode left to count cannot make a report.
-pub fn check_countable(
-    episodes: &Episodes,
-    quality: &DataQuality,
-    rules: &CountingRules,
-    files: &[InputFile],
-) -> Result<(), UnusableInput> {
-    if episodes.counted(rules) > 0 {
+/// Input with no episode left to count (`counted`, from `Episodes::counted`) cannot make a report.
+pub fn check_countable(counted: usize, quality: &DataQuality, files: &[InputFile]) -> Result<(), UnusableInput> {
+    if counted > 0 {
         return Ok(());
     }
     Err(UnusableInput(format!(
