@@ -11,7 +11,7 @@ use super::context::ChartContext;
 use super::describe::month_series;
 use super::marks::{self, legend, legend_rows, Mark};
 use super::series::{self, label_at, month_table, single, span, values};
-use super::style::{draw_svg, DARK_BLUE, GREY, HEIGHT, ORANGE, TURQUOISE};
+use super::style::{draw_svg, DARK_BLUE, HEIGHT, ORANGE, TURQUOISE};
 use crate::metrics::{Cohort, Metric, Metrics};
 
 pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Drawn> {
@@ -52,8 +52,11 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
             (metric, name, colour, points)
         })
         .collect();
-    let targets: Vec<(f64, String)> =
-        lines.iter().filter_map(|(metric, name, _, _)| context.targets.get(metric).map(|t| (*t, name.to_lowercase()))).collect();
+    // Each target is dashed in its line's colour, so two targets cannot be mistaken for each other.
+    let targets: Vec<(f64, String, RGBColor)> = lines
+        .iter()
+        .filter_map(|(metric, name, colour, _)| context.targets.get(metric).map(|t| (*t, name.to_lowercase(), *colour)))
+        .collect();
 
     let mut description = format!("Line chart of percentages by month, {}.", span(&months));
     for (_, name, _, points) in &lines {
@@ -62,22 +65,22 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
     }
     // A one-month chart has no line to draw a target along.
     if months.len() > 1 {
-        for (target, name) in &targets {
+        for (target, name, _) in &targets {
             description.push_str(&format!(" The target for {name}, {}, is drawn as a dashed line.", target_text(*target)));
         }
     }
 
     let mut entries: Vec<(String, RGBColor, Mark)> = lines.iter().map(|(_, name, colour, _)| (name.clone(), *colour, Mark::Line)).collect();
     // Targets are named in the legend, not over the lines, so no data is hidden behind a label.
-    for (target, name) in targets.iter().filter(|_| months.len() > 1) {
-        entries.push((format!("Target: {name} {}", target_text(*target)), GREY, Mark::Dashed));
+    for (target, name, colour) in targets.iter().filter(|_| months.len() > 1) {
+        entries.push((format!("Target: {name} {}", target_text(*target)), *colour, Mark::Dashed));
     }
     let rows = legend_rows(&entries);
     let margins = Margins { top: 24 + 28 * rows, right: 72, bottom: 44, left: 78 };
     let svg = draw_svg(HEIGHT, &title, &description, |root| {
         let mut chart = column_frame(root, months.len(), ValueAxis::percent("Per cent"), margins)?;
-        for (target, _) in &targets {
-            marks::line(&mut chart, &vec![Some(*target); months.len()], GREY, Mark::Dashed)?;
+        for (target, _, colour) in &targets {
+            marks::line(&mut chart, &vec![Some(*target); months.len()], *colour, Mark::Dashed)?;
         }
         let mut ends = Vec::new();
         for (_, _, colour, points) in &lines {

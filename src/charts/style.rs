@@ -22,7 +22,6 @@ pub const DARK_BLUE: RGBColor = RGBColor(0x12, 0x43, 0x6d);
 pub const ORANGE: RGBColor = RGBColor(0xf4, 0x6a, 0x25);
 pub const TURQUOISE: RGBColor = RGBColor(0x28, 0xa1, 0x97);
 pub const DARK_PINK: RGBColor = RGBColor(0x80, 0x16, 0x50);
-pub const GREY: RGBColor = RGBColor(0x3d, 0x3d, 0x3d);
 pub const GRID: RGBColor = RGBColor(0xd9, 0xd9, 0xd9);
 pub const TEXT: RGBColor = RGBColor(0x0b, 0x0c, 0x0c);
 
