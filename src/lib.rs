@@ -78,7 +78,7 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
         let template = render::Template::load(&config.template)?;
         let narrative = narrative::summarise(&metrics);
         let data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative, commentary);
-        let svgs: Vec<(String, String)> = charts.charts.iter().map(|c| (c.name.to_string(), c.svg.clone())).collect();
+        let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
         let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
         render::render_pdf(&template, &data, &svgs, date)
     })?;
@@ -92,12 +92,12 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
     }
     let mut files = Vec::new();
     for chart in &charts.charts {
-        files.push(OutputFile::new(format!("charts/{}.svg", chart.name), chart.svg.clone().into_bytes()));
-        files.push(OutputFile::new(format!("charts/{}.csv", chart.name), chart.data.to_csv()?));
+        files.push(OutputFile::new(chart.file("svg"), chart.svg.clone().into_bytes()));
+        files.push(OutputFile::new(chart.file("csv"), chart.data.to_csv()?));
     }
     if config.png {
         let pngs = timings.time("png", || -> Result<Vec<OutputFile>> {
-            charts.charts.iter().map(|c| Ok(OutputFile::new(format!("charts/{}.png", c.name), charts::to_png(&c.svg)?))).collect()
+            charts.charts.iter().map(|c| Ok(OutputFile::new(c.file("png"), charts::to_png(&c.svg)?))).collect()
         })?;
         files.extend(pngs);
     }

@@ -31,6 +31,16 @@ fn gateshead_build(out: &Path, extra: &[&str]) -> BTreeMap<Key, String> {
     read_export(&std::fs::read_to_string(out.join("metrics.csv")).unwrap())
 }
 
+/// Builds the bundled example with the configuration `yaml`; the folder and its `out`.
+fn example_build(yaml: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yaml");
+    std::fs::write(&config, yaml).unwrap();
+    let out = dir.path().join("out");
+    assert_ok(&run(binary().args(["build", "-c"]).arg(&config).arg("--out").arg(&out)));
+    (dir, out)
+}
+
 /// A chart's data: its header and rows.
 fn chart_data(out: &Path, name: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(out.join(format!("charts/{name}.csv"))).unwrap();
@@ -126,11 +136,7 @@ fn charts_show_the_figures_of_the_metrics_export() {
 
 #[test]
 fn a_configured_target_is_drawn_and_described_on_its_chart() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("targets.yaml");
-    std::fs::write(&config, "targets:\n  pct_rhi_within_72h: { target: 80, better: higher }\n").unwrap();
-    let out = dir.path().join("out");
-    assert_ok(&run(binary().args(["build", "-c"]).arg(&config).arg("--out").arg(&out)));
+    let (dir, out) = example_build("targets:\n  pct_rhi_within_72h: { target: 80, better: higher }\n");
     let svg = std::fs::read_to_string(out.join("charts/monthly_rhi_rates.svg")).unwrap();
     assert!(
         svg.contains("The target for completed interviews within 72 hours, 80%, is drawn as a dashed line."),
@@ -187,11 +193,7 @@ const BREAKDOWN_CHARTS: [&str; 6] = ["age_band", "reason", "duration_band", "eth
 
 #[test]
 fn a_suppressed_build_shows_no_small_number_in_any_breakdown_chart() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("public.yaml");
-    std::fs::write(&config, "suppression:\n  threshold: 5\n").unwrap();
-    let out = dir.path().join("out");
-    assert_ok(&run(binary().args(["build", "-c"]).arg(&config).arg("--out").arg(&out)));
+    let (_dir, out) = example_build("suppression:\n  threshold: 5\n");
     let small = |n: i64| (1..5).contains(&n);
     let mut hidden = 0;
     for name in BREAKDOWN_CHARTS {

@@ -58,6 +58,11 @@ fn cohort_points(metrics: &Metrics, cohort: Cohort, dimension: Dimension, order:
         .collect()
 }
 
+/// The legend of a chart of both cohorts: all children, children in our care.
+fn cohort_legend() -> Vec<(String, RGBColor, Mark)> {
+    vec![(COHORT_NAMES[0].into(), DARK_BLUE, Mark::Bar), (COHORT_NAMES[1].into(), TURQUOISE, Mark::Bar)]
+}
+
 /// All children and children in our care for `order`, the in-care bar also
 /// hidden where the two side by side would give away a small number of
 /// children not in care (their difference from 1 to `threshold - 1`).
@@ -115,8 +120,7 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
         description.push_str(&format!(" {cohort}: {}.", describe::categories(&labels, points)));
     }
     let height = (120 + 46 * labels.len() as u32).max(HEIGHT / 2);
-    let entries: Vec<(String, _, Mark)> =
-        vec![("All children".into(), DARK_BLUE, Mark::Bar), ("Children in our care".into(), TURQUOISE, Mark::Bar)];
+    let entries = cohort_legend();
     let axis = ValueAxis::counts(largest(&[&cohorts[0].1, &cohorts[1].1]), "Missing episodes");
     let svg = draw_svg(height, &title, &description, |root| {
         let mut chart = bar_frame(root, &labels, axis, Margins { top: 52, right: 56, bottom: 52, left: 80 })?;
@@ -154,8 +158,7 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
     for (cohort, points) in &cohorts {
         description.push_str(&format!(" {cohort}: {}.", describe::categories(&labels, points)));
     }
-    let entries: Vec<(String, _, Mark)> =
-        vec![("All children".into(), DARK_BLUE, Mark::Bar), ("Children in our care".into(), TURQUOISE, Mark::Bar)];
+    let entries = cohort_legend();
     let axis = ValueAxis::counts(largest(&[&cohorts[0].1, &cohorts[1].1]), "Children");
     let svg = draw_svg(HEIGHT, &title, &description, |root| {
         let mut chart = column_frame(root, labels.len(), axis, Margins { top: 52, right: 24, bottom: 72, left: 78 })?;

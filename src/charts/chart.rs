@@ -20,6 +20,14 @@ pub struct Chart {
     pub data: ChartData,
 }
 
+impl Chart {
+    /// Where the chart's file with `extension` goes, relative to the output
+    /// folder and to the template: `charts/<name>.<extension>`.
+    pub fn file(&self, extension: &str) -> String {
+        format!("charts/{}.{extension}", self.name)
+    }
+}
+
 /// A chart the input cannot support, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OmittedChart {
@@ -39,6 +47,14 @@ pub struct Charts {
 pub enum Drawn {
     Chart(Chart),
     Omitted(OmittedChart),
+}
+
+impl Drawn {
+    /// Left out because no month before the period end lies within the data
+    /// (a period end far beyond it).
+    pub fn no_months(name: &'static str, title: String) -> Drawn {
+        Drawn::Omitted(OmittedChart { name, title, note: "No month before the period end lies within the data.".into() })
+    }
 }
 
 /// The values a chart shows, as a table: readable column names, values as plotted.

@@ -39,11 +39,7 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         }));
     }
     if months.is_empty() {
-        return Ok(Drawn::Omitted(OmittedChart {
-            name: "monthly_rhi_rates",
-            title,
-            note: "No month before the period end lies within the data.".into(),
-        }));
+        return Ok(Drawn::no_months("monthly_rhi_rates", title));
     }
     let lines: Vec<(Metric, String, RGBColor, Vec<Point>)> = shown
         .into_iter()

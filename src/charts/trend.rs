@@ -56,17 +56,11 @@ fn month_chart(months: &[YearMonth], series: &[Series<'_>], axis_title: &str, ti
     })
 }
 
-/// Left out when no month before the period end lies within the data (a
-/// period end set far beyond it).
-fn no_months(name: &'static str, title: String) -> Drawn {
-    Drawn::Omitted(OmittedChart { name, title, note: "No month before the period end lies within the data.".into() })
-}
-
 pub fn monthly_children_episodes(metrics: &Metrics) -> Result<Drawn> {
     let months = series::months(metrics, single);
     let title = "Missing episodes and children who went missing, month by month".to_string();
     if months.is_empty() {
-        return Ok(no_months("monthly_children_episodes", title));
+        return Ok(Drawn::no_months("monthly_children_episodes", title));
     }
     let episodes = series::points(metrics, Cohort::All, Metric::Episodes, &months, single);
     let children = series::points(metrics, Cohort::All, Metric::Children, &months, single);
@@ -149,7 +143,7 @@ pub fn repeat_children(metrics: &Metrics) -> Result<Drawn> {
     let title =
         format!("Children meeting the repeat-missing trigger ({} episodes within {} days), month by month", rule.episodes, rule.days);
     if months.is_empty() {
-        return Ok(no_months("repeat_children", title));
+        return Ok(Drawn::no_months("repeat_children", title));
     }
     let description = format!(
         "Bar chart by month, {}. {}",

@@ -38,16 +38,17 @@ fn file_id(path: &str) -> Result<FileId> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-/// Compiles `template` with `data` and the chart SVGs into PDF bytes.
-pub fn render_pdf(template: &Template, data: &ReportData, charts: &[(String, String)], date: chrono::NaiveDate) -> Result<Rendered> {
+/// Compiles `template` with `data` and the chart SVGs, each at the path the
+/// template opens it by (`charts/<name>.svg`), into PDF bytes.
+pub fn render_pdf(template: &Template, data: &ReportData, charts: &[(String, &str)], date: chrono::NaiveDate) -> Result<Rendered> {
     let json = serde_json::to_vec(data).context("serialising the report data")?;
     let mut sources = Vec::new();
     for (name, text) in &template.sources {
         sources.push(Source::new(file_id(name)?, text.clone()));
     }
     let mut binaries: Vec<(FileId, Bytes)> = vec![(file_id("data.json")?, Bytes::new(json))];
-    for (name, svg) in charts {
-        binaries.push((file_id(&format!("charts/{name}.svg"))?, Bytes::new(svg.clone().into_bytes())));
+    for (path, svg) in charts {
+        binaries.push((file_id(path)?, Bytes::new(svg.as_bytes().to_vec())));
     }
     for (name, bytes) in &template.files {
         binaries.push((file_id(name)?, Bytes::new(bytes.clone())));

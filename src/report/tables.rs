@@ -150,7 +150,7 @@ pub(super) fn chart_refs(charts: &Charts) -> Vec<ChartRef> {
         .iter()
         .map(|c| ChartRef {
             name: c.name.to_string(),
-            file: format!("charts/{}.svg", c.name),
+            file: c.file("svg"),
             title: c.title.clone(),
             caption: c.caption.clone(),
             alt: c.alt.clone(),
