@@ -13,12 +13,14 @@ pub const EXAMPLE_EPISODES_NAME: &str = "examples/episodes.csv (bundled example)
 pub const EXAMPLE_COMMENTARY: &str = include_str!("../examples/commentary.md");
 
 pub const DEFAULT_TEMPLATE: &str = "overview";
-pub const TEMPLATE_NAMES: &[&str] = &["overview"];
+pub const TEMPLATE_NAMES: &[&str] = &["overview", "scrutiny", "corporate-parenting"];
 
 /// Built-in template files as (file name, source). Every built-in template may
 /// import `components.typ`; a user template folder may override any of them.
 pub const TEMPLATE_FILES: &[(&str, &str)] = &[
     ("overview.typ", include_str!("../report_templates/overview.typ")),
+    ("scrutiny.typ", include_str!("../report_templates/scrutiny.typ")),
+    ("corporate-parenting.typ", include_str!("../report_templates/corporate-parenting.typ")),
     ("components.typ", include_str!("../report_templates/components.typ")),
 ];
 
@@ -29,6 +31,13 @@ pub const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold
 pub const FONT_ITALIC: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Italic.ttf");
 pub const FONT_BOLD_ITALIC: &[u8] = include_bytes!("../assets/fonts/LiberationSans-BoldItalic.ttf");
 pub const FONTS: [&[u8]; 4] = [FONT_REGULAR, FONT_BOLD, FONT_ITALIC, FONT_BOLD_ITALIC];
+/// The fonts by file name, for a bundle folder.
+pub const FONT_FILES: [(&str, &[u8]); 4] = [
+    ("LiberationSans-Regular.ttf", FONT_REGULAR),
+    ("LiberationSans-Bold.ttf", FONT_BOLD),
+    ("LiberationSans-Italic.ttf", FONT_ITALIC),
+    ("LiberationSans-BoldItalic.ttf", FONT_BOLD_ITALIC),
+];
 
 /// The canonical name of a built-in template, if `name` is one.
 pub fn builtin_template(name: &str) -> Option<&'static str> {

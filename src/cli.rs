@@ -28,10 +28,13 @@ pub enum Command {
     Metrics(MetricsArgs),
     /// Check input files: print what would be left out or doubted, by rule, and list every finding.
     Validate(ValidateArgs),
-    /// Write a starter configuration, commentary file and editable templates into DIR.
+    /// Write a starter configuration (missing-report.yaml), commentary file and an editable template folder into DIR.
     Init {
         /// Folder to create (it may exist but must not already hold the files).
         dir: PathBuf,
+        /// Built-in template to start from: overview, scrutiny or corporate-parenting.
+        #[arg(long, value_name = "NAME", default_value = "overview")]
+        template: String,
     },
     /// Write deterministic synthetic episode data (for trying the tool and for benchmarks).
     Synth(SynthArgs),
@@ -79,7 +82,7 @@ pub struct BuildArgs {
     /// Last month the report covers (default: the last complete month in the data).
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
     pub period: Option<YearMonth>,
-    /// Built-in template name (overview), a .typ file, or a folder holding main.typ.
+    /// Built-in template (overview, scrutiny, corporate-parenting), a .typ file, or a folder holding main.typ.
     #[arg(long, value_name = "NAME|DIR")]
     pub template: Option<String>,
     /// Markdown file with one `## slot` section per commentary slot.
@@ -97,6 +100,10 @@ pub struct BuildArgs {
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,
+    /// Also write the template, data.json, chart SVGs and fonts to DIR, which
+    /// `typst compile` builds to the same paper (see DIR/README.txt).
+    #[arg(long, value_name = "DIR")]
+    pub emit_bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -155,6 +162,7 @@ impl BuildArgs {
             commentary: self.commentary.clone(),
             output: self.out.clone(),
             png: self.png,
+            emit_bundle: self.emit_bundle.clone(),
             ..self.input.overrides()
         }
     }

@@ -51,7 +51,13 @@ pub fn compute(config: &Config, timings: &mut Timings) -> Result<Figures> {
 pub struct BuildOutput {
     /// The files, relative to the output folder, in the order they are written (the PDF last).
     pub files: Vec<OutputFile>,
+    /// With `--emit-bundle`: what the compiler saw, relative to the bundle folder.
+    pub bundle: Vec<OutputFile>,
     pub pages: usize,
+    /// How many tables the paper prints (each in tables.xlsx and tables/).
+    pub tables: usize,
+    /// The figures are the bundled fictional example's.
+    pub example_data: bool,
     pub quality: DataQuality,
     /// Typst warnings.
     pub warnings: Vec<String>,
@@ -73,22 +79,35 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
     let Figures { quality, metrics } = compute(config, &mut timings)?;
     let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
     let charts = timings.time("charts", || charts::draw(&metrics, &config.chart_context()))?;
-    let rendered = timings.time("render", || {
+    let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
+    let (data, inputs) = timings.time("report", || -> Result<_> {
         let commentary = read_commentary(config.commentary.as_deref())?;
         let template = render::Template::load(&config.template)?;
-        let narrative = narrative::summarise(&metrics);
+        let narrative = narrative::summarise(&metrics, config.details.decimals);
         let data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative, commentary);
         let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
-        let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
-        render::render_pdf(&template, &data, &svgs, date)
+        let inputs = render::CompileInputs::new(&template, &data, &svgs)?;
+        Ok((data, inputs))
     })?;
+    let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
 
     if require_commentary && !rendered.placeholders.is_empty() {
-        bail!(
-            "--final: the report still has commentary placeholders for: {}. Add a `## <slot>` section for each to the commentary file{}",
-            rendered.placeholders.join(", "),
-            config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
-        );
+        let (details, slots): (Vec<&String>, Vec<&String>) = rendered.placeholders.iter().partition(|p| p.starts_with("report."));
+        let mut missing = Vec::new();
+        if !slots.is_empty() {
+            missing.push(format!(
+                "commentary placeholders for: {}. Add a `## <slot>` section for each to the commentary file{}",
+                slots.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
+            ));
+        }
+        if !details.is_empty() {
+            missing.push(format!(
+                "cover details to set in the configuration: {}",
+                details.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        bail!("--final: the report still has {}", missing.join("; and "));
     }
     let mut files = Vec::new();
     for chart in &charts.charts {
@@ -101,9 +120,33 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
         })?;
         files.extend(pngs);
     }
+    let printed: Vec<&report::Table> = rendered.tables.iter().filter_map(|name| data.tables.get(name)).collect();
+    timings.time("tables", || -> Result<()> {
+        for table in &printed {
+            files.push(OutputFile::new(format!("tables/{}.csv", table.name), table.to_csv()?));
+        }
+        let title = format!("{}: {}", data.meta.details.title, data.meta.details.authority);
+        files.push(OutputFile::new("tables.xlsx", render::tables_workbook(&printed, &title, date)?));
+        Ok(())
+    })?;
     files.push(OutputFile::new("metrics.csv", metrics_csv));
     files.push(OutputFile::new("report.pdf", rendered.pdf));
-    Ok(BuildOutput { files, pages: rendered.pages, quality, warnings: rendered.warnings, placeholders: rendered.placeholders, timings })
+    let bundle = if config.emit_bundle.is_some() {
+        inputs.bundle().into_iter().map(|(path, bytes)| OutputFile::new(path, bytes)).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(BuildOutput {
+        files,
+        bundle,
+        pages: rendered.pages,
+        tables: printed.len(),
+        example_data: config.example_data,
+        quality,
+        warnings: rendered.warnings,
+        placeholders: rendered.placeholders,
+        timings,
+    })
 }
 
 fn read_commentary(path: Option<&Path>) -> Result<Commentary> {

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(&args),
         Command::Metrics(args) => cmd::metrics::run(&args),
         Command::Validate(args) => cmd::validate::run(&args),
-        Command::Init { dir } => cmd::init::run(&dir),
+        Command::Init { dir, template } => cmd::init::run(&dir, &template),
         Command::Synth(args) => cmd::synth::run(&args),
     };
     match result {

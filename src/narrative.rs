@@ -9,8 +9,10 @@ use crate::metrics::{Change, Cohort, Metric, Metrics, Value, Window};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sentence {
-    /// What the sentence is about (a metric id), for templates that pick sentences.
+    /// What the sentence is about (a metric id, or `latest_month`), for templates that pick sentences.
     pub topic: &'static str,
+    /// The cohort it describes (`all`, `looked_after`, `not_looked_after`).
+    pub cohort: &'static str,
     pub text: String,
 }
 
@@ -23,26 +25,28 @@ pub struct Narrative {
 /// "The number of X rose from A to B in P, an increase of C%." and its kin.
 /// `subject` completes "The number of ..." for counts and "The percentage of
 /// ..." for rates; `period` is a phrase such as "in 2024-25 compared with 2023-24".
-pub fn describe_change(subject: &str, change: &Change, period: &str) -> String {
+/// Percentages are printed to `decimals` places, as in the tables.
+pub fn describe_change(subject: &str, change: &Change, period: &str, decimals: usize) -> String {
+    let d = decimals;
     if change.is_rate {
-        let (from, to) = (format!("{:.1}%", change.from), format!("{:.1}%", change.to));
+        let (from, to) = (format!("{:.d$}%", change.from), format!("{:.d$}%", change.to));
         if from == to {
             return format!("The percentage of {subject} was unchanged at {to} {period}.");
         }
-        let points = format!("{:.1}", change.absolute.abs());
-        let unit = if points == "1.0" { "percentage point" } else { "percentage points" };
+        let points = format!("{:.d$}", change.absolute.abs());
+        let unit = if points.trim_end_matches('0').trim_end_matches('.') == "1" { "percentage point" } else { "percentage points" };
         let (verb, noun) = direction(change.absolute);
         return format!("The percentage of {subject} {verb} from {from} to {to} {period}, {noun} of {points} {unit}.");
     }
     let whole = |v: f64| v.fract() == 0.0;
-    let number = |v: f64| if whole(v) { thousands(v.abs() as u64) } else { format!("{v:.1}") };
+    let number = |v: f64| if whole(v) { thousands(v.abs() as u64) } else { format!("{v:.d$}") };
     let (from, to) = (number(change.from), number(change.to));
     if from == to {
         return format!("The number of {subject} was unchanged at {to} {period}.");
     }
     let (verb, noun) = direction(change.absolute);
     match change.percent {
-        Some(percent) => format!("The number of {subject} {verb} from {from} to {to} {period}, {noun} of {:.1}%.", percent.abs()),
+        Some(percent) => format!("The number of {subject} {verb} from {from} to {to} {period}, {noun} of {:.d$}%.", percent.abs()),
         None => format!("The number of {subject} {verb} from {from} to {to} {period}."),
     }
 }
@@ -64,8 +68,10 @@ pub fn children(n: u64) -> String {
     }
 }
 
-/// The summary sentences for the report's windows (all children).
-pub fn summarise(metrics: &Metrics) -> Narrative {
+/// The summary sentences for the report's windows (all children), the
+/// openings of the children-in-care and missing-from-home sections, and the
+/// latest month; percentages to `decimals` places.
+pub fn summarise(metrics: &Metrics, decimals: usize) -> Narrative {
     let windows = &metrics.windows;
     let year = metrics.year;
     let current = windows.year_to_date;
@@ -83,10 +89,24 @@ pub fn summarise(metrics: &Metrics) -> Narrative {
     let rolling_phrase =
         format!("in the 12 months to {} compared with the 12 months to {}", rolling.last.long_name(), rolling.last.plus(-12).long_name());
     let mut sentences = Vec::new();
-    let mut compare = |metric: Metric, subject: &str, from: Window, to: Window, phrase: &str| {
-        if let Some(change) = metrics.change(Cohort::All, metric, from, to) {
-            sentences.push(Sentence { topic: metric.id(), text: describe_change(subject, &change, phrase) });
+    let mut compare_cohort = |cohort: Cohort, metric: Metric, subject: &str, from: Window, to: Window, phrase: &str| {
+        if metrics.covers(from) && metrics.covers(to) {
+            if let Some(change) = metrics.change(cohort, metric, from, to) {
+                sentences.push(Sentence {
+                    topic: metric.id(),
+                    cohort: cohort.id(),
+                    text: describe_change(subject, &change, phrase, decimals),
+                });
+            }
         }
+    };
+    for (cohort, who) in [(Cohort::LookedAfter, "children in our care"), (Cohort::NotLookedAfter, "children missing from home")] {
+        compare_cohort(cohort, Metric::Children, &format!("{who} who went missing"), earlier, current, &ytd_phrase);
+        compare_cohort(cohort, Metric::Episodes, &format!("missing episodes of {who}"), earlier, current, &ytd_phrase);
+        compare_cohort(cohort, Metric::PctRhiAccepted, &format!("interview offers accepted by {who}"), earlier, current, &ytd_phrase);
+    }
+    let mut compare = |metric: Metric, subject: &str, from: Window, to: Window, phrase: &str| {
+        compare_cohort(Cohort::All, metric, subject, from, to, phrase)
     };
     compare(Metric::Children, "children who went missing", earlier, current, &ytd_phrase);
     compare(Metric::Episodes, "missing episodes", earlier, current, &ytd_phrase);
@@ -105,6 +125,7 @@ pub fn summarise(metrics: &Metrics) -> Narrative {
         let verb = if n == 1 { "was" } else { "were" };
         sentences.push(Sentence {
             topic: Metric::ChildrenRepeat.id(),
+            cohort: Cohort::All.id(),
             text: format!(
                 "{who} {verb} reported missing {} times within {} days at least once in {window_name} (the repeat-missing trigger).",
                 rule.episodes, rule.days
@@ -118,10 +139,43 @@ pub fn summarise(metrics: &Metrics) -> Narrative {
         let who = if top == 1 { "The child".to_string() } else { format!("The {top} children") };
         sentences.push(Sentence {
             topic: Metric::Top20Share.id(),
-            text: format!("{who} with the most episodes accounted for {share:.1}% of all missing episodes in {window_name}."),
+            cohort: Cohort::All.id(),
+            text: format!("{who} with the most episodes accounted for {share:.decimals$}% of all missing episodes in {window_name}."),
         });
     }
+    if let Some(text) = latest_month(metrics) {
+        sentences.push(Sentence { topic: "latest_month", cohort: Cohort::All.id(), text });
+    }
     Narrative { sentences }
+}
+
+/// "In March 2025, 45 children went missing in 60 episodes (February 2025: 40 children; March 2024: 52 children)."
+fn latest_month(metrics: &Metrics) -> Option<String> {
+    let month = metrics.windows.period_end;
+    let children_in = |m: crate::period::YearMonth| {
+        let window = Window::new(m, m);
+        match metrics.covers(window).then(|| metrics.value(Cohort::All, window, Metric::Children)).flatten() {
+            Some(Value::Count(n)) => Some(n),
+            _ => None,
+        }
+    };
+    let now = children_in(month)?;
+    let episodes = match metrics.value(Cohort::All, Window::new(month, month), Metric::Episodes) {
+        Some(Value::Count(n)) => n,
+        _ => return None,
+    };
+    let episode_word = if episodes == 1 { "episode" } else { "episodes" };
+    let verb = if now == 1 { "child" } else { "children" };
+    let mut text = format!("In {}, {} {verb} went missing in {} {episode_word}", month.long_name(), thousands(now), thousands(episodes));
+    let earlier: Vec<String> = [month.plus(-1), month.plus(-12)]
+        .into_iter()
+        .filter_map(|m| children_in(m).map(|n| format!("{}: {}", m.long_name(), children(n))))
+        .collect();
+    if !earlier.is_empty() {
+        text.push_str(&format!(" ({})", earlier.join("; ")));
+    }
+    text.push('.');
+    Some(text)
 }
 
 #[cfg(test)]
@@ -139,31 +193,34 @@ mod tests {
     #[test]
     fn a_rise_in_a_count_is_a_percentage_of_the_old_value() {
         assert_eq!(
-            describe_change("children who went missing", &count(233, 288), "in the 12 months to September 2021"),
+            describe_change("children who went missing", &count(233, 288), "in the 12 months to September 2021", 1),
             "The number of children who went missing rose from 233 to 288 in the 12 months to September 2021, an increase of 23.6%."
         );
         assert_eq!(
-            describe_change("missing episodes", &count(1567, 1166), "in 2023-24 compared with 2022-23"),
+            describe_change("missing episodes", &count(1567, 1166), "in 2023-24 compared with 2022-23", 1),
             "The number of missing episodes fell from 1,567 to 1,166 in 2023-24 compared with 2022-23, a decrease of 25.6%."
         );
-        assert_eq!(describe_change("missing episodes", &count(0, 4), "in May"), "The number of missing episodes rose from 0 to 4 in May.");
+        assert_eq!(
+            describe_change("missing episodes", &count(0, 4), "in May", 1),
+            "The number of missing episodes rose from 0 to 4 in May."
+        );
     }
 
     #[test]
     fn a_change_in_a_rate_is_in_percentage_points() {
-        let text = describe_change("offers accepted", &rate(56.5, 77.7), "in 2023-24");
+        let text = describe_change("offers accepted", &rate(56.5, 77.7), "in 2023-24", 1);
         assert_eq!(text, "The percentage of offers accepted rose from 56.5% to 77.7% in 2023-24, an increase of 21.2 percentage points.");
-        assert!(describe_change("x", &rate(50.0, 49.0), "now").ends_with("a decrease of 1.0 percentage point."));
+        assert!(describe_change("x", &rate(50.0, 49.0), "now", 1).ends_with("a decrease of 1.0 percentage point."));
     }
 
     #[test]
     fn equal_values_are_unchanged_even_when_rates_differ_beyond_print() {
         assert_eq!(
-            describe_change("missing episodes", &count(288, 288), "in 2024"),
+            describe_change("missing episodes", &count(288, 288), "in 2024", 1),
             "The number of missing episodes was unchanged at 288 in 2024."
         );
         assert_eq!(
-            describe_change("offers accepted", &rate(56.51, 56.54), "in 2024"),
+            describe_change("offers accepted", &rate(56.51, 56.54), "in 2024", 1),
             "The percentage of offers accepted was unchanged at 56.5% in 2024."
         );
     }

@@ -1,5 +1,7 @@
-//! The starter folder `init` writes: a configuration pointed at a copied
-//! commentary file and the built-in templates, ready to edit.
+//! The starter folder `init` writes: `missing-report.yaml` (found by
+//! `build` in its folder), a commentary file, and `templates/` holding the
+//! chosen built-in template as `main.typ` with the shared components, a
+//! folder `--template` accepts as it is.
 
 use std::path::Path;
 
@@ -9,24 +11,33 @@ use crate::assets;
 use crate::output::OutputFile;
 
 /// The starter files under `dir`; an error if any already exists (init never overwrites).
-pub fn files(dir: &Path) -> Result<Vec<OutputFile>> {
-    let files: Vec<OutputFile> = std::iter::once(OutputFile::new(dir.join("config.yaml"), starter_config().into_bytes()))
-        .chain(std::iter::once(OutputFile::new(dir.join("commentary.md"), assets::EXAMPLE_COMMENTARY.as_bytes().to_vec())))
-        .chain(
-            assets::TEMPLATE_FILES.iter().map(|(name, text)| OutputFile::new(dir.join("templates").join(name), text.as_bytes().to_vec())),
-        )
-        .collect();
+pub fn files(dir: &Path, template: &str) -> Result<Vec<OutputFile>> {
+    let Some(name) = assets::builtin_template(template) else {
+        bail!("`{template}` is not a built-in template: choose one of {}", assets::TEMPLATE_NAMES.join(", "));
+    };
+    let main = format!("{name}.typ");
+    let mut files = vec![
+        OutputFile::new(dir.join("missing-report.yaml"), starter_config().into_bytes()),
+        OutputFile::new(dir.join("commentary.md"), assets::EXAMPLE_COMMENTARY.as_bytes().to_vec()),
+    ];
+    for (file, text) in assets::TEMPLATE_FILES {
+        if *file == main {
+            files.push(OutputFile::new(dir.join("templates").join("main.typ"), text.as_bytes().to_vec()));
+        } else if !assets::TEMPLATE_NAMES.iter().any(|t| format!("{t}.typ") == *file) {
+            files.push(OutputFile::new(dir.join("templates").join(file), text.as_bytes().to_vec()));
+        }
+    }
     if let Some(existing) = files.iter().find(|f| f.path.exists()) {
         bail!("{} already exists; init never overwrites files", existing.path.display());
     }
     Ok(files)
 }
 
-/// The default configuration, pointed at the copied commentary file and templates.
+/// The default configuration, pointed at the copied commentary file and template folder.
 fn starter_config() -> String {
     assets::DEFAULT_CONFIG
         .replace("#commentary: commentary.md", "commentary: commentary.md")
-        .replace("#template: templates/overview.typ", "template: templates/overview.typ")
+        .replace("#template: templates", "template: templates")
 }
 
 #[cfg(test)]
@@ -34,14 +45,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_starter_config_uses_the_copied_commentary_and_templates() {
+    fn the_starter_config_uses_the_copied_commentary_and_template_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let files = files(dir.path()).unwrap();
+        let files = files(dir.path(), "scrutiny").unwrap();
         let config = String::from_utf8(files[0].bytes.clone()).unwrap();
-        assert!(config.contains("\ncommentary: commentary.md") && config.contains("\ntemplate: templates/overview.typ"), "{config}");
+        assert!(files[0].path.ends_with("missing-report.yaml"));
+        assert!(config.contains("\ncommentary: commentary.md") && config.contains("\ntemplate: templates\n"), "{config}");
+        let main = files.iter().find(|f| f.path == dir.path().join("templates/main.typ")).unwrap();
+        assert_eq!(main.bytes, assets::TEMPLATE_FILES.iter().find(|(n, _)| *n == "scrutiny.typ").unwrap().1.as_bytes());
         assert!(files.iter().any(|f| f.path == dir.path().join("templates/components.typ")));
+        assert!(!files.iter().any(|f| f.path == dir.path().join("templates/overview.typ")));
         std::fs::write(dir.path().join("commentary.md"), "mine").unwrap();
-        let refused = format!("{:#}", super::files(dir.path()).unwrap_err());
+        let refused = format!("{:#}", super::files(dir.path(), "scrutiny").unwrap_err());
         assert!(refused.contains("commentary.md already exists"), "{refused}");
+        let unknown = format!("{:#}", super::files(dir.path(), "fancy").unwrap_err());
+        assert!(unknown.contains("`fancy` is not a built-in template"), "{unknown}");
     }
 }

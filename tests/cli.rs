@@ -64,7 +64,16 @@ fn build_writes_report_charts_and_export_without_identifiers() {
     let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
 
     let text = pdf_text(&pdf);
-    for needle in ["Headline figures", "All children", "Children in our care", "COMMENTARY TO BE ADDED", "OFFICIAL", "Page 1 of"] {
+    for needle in [
+        "Headline figures",
+        "All children",
+        "Children in our care",
+        "Children missing from home",
+        "TO BE ADDED",
+        "OFFICIAL",
+        "Page 1 of",
+        "EXAMPLE DATA",
+    ] {
         assert!(text.contains(needle), "the PDF lacks {needle:?}");
     }
     // Figures in the PDF are the export's figures.
@@ -82,6 +91,11 @@ fn build_writes_report_charts_and_export_without_identifiers() {
     }
     assert!(identifiers.len() > 1000);
     let mut published = vec![("report.pdf".to_string(), text), ("metrics.csv".to_string(), metrics)];
+    let tables: Vec<PathBuf> = std::fs::read_dir(out.join("tables")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(tables.len() >= 15, "{tables:?}");
+    for table in &tables {
+        published.push((table.display().to_string(), std::fs::read_to_string(table).unwrap()));
+    }
     for svg in &svgs {
         published.push((svg.display().to_string(), std::fs::read_to_string(svg).unwrap()));
     }
@@ -130,7 +144,8 @@ fn final_refuses_placeholders_and_accepts_full_commentary() {
     let refused = run(binary().args(["build", "--final", "--out"]).arg(&out));
     assert_eq!(refused.status.code(), Some(1));
     assert!(
-        stderr(&refused).contains("placeholders for: all_children, children_in_care, recommendations, summary"),
+        stderr(&refused)
+            .contains("placeholders for: all_children, children_in_care, interviews, missing_from_home, recommendations, summary"),
         "{}",
         stderr(&refused)
     );
@@ -139,13 +154,13 @@ fn final_refuses_placeholders_and_accepts_full_commentary() {
     let commentary = dir.path().join("commentary.md");
     std::fs::write(
         &commentary,
-        "## summary\nFewer **children** went missing.\n\n## all_children\nSteady.\n\n## children_in_care\n- one\n- two #set page(width: 1cm)\n\n## recommendations\nNote the report.\n",
+        "## summary\nFewer **children** went missing.\n\n## all_children\nSteady.\n\n## children_in_care\n- one\n- two #set page(width: 1cm)\n\n## recommendations\nNote the report.\n\n## interviews\nBetter.\n\n## missing_from_home\nFewer.\n",
     )
     .unwrap();
     let output = run(binary().args(["build", "--final", "--out"]).arg(&out).arg("--commentary").arg(&commentary));
     assert_ok(&output);
     let text = pdf_text(&out.join("report.pdf"));
-    assert!(!text.contains("COMMENTARY TO BE ADDED"));
+    assert!(!text.contains("TO BE ADDED"));
     assert!(text.contains("Fewer children went missing."));
     // Commentary is text, never Typst code.
     assert!(text.contains("two #set page(width: 1cm)"));
@@ -189,14 +204,19 @@ fn init_writes_an_editable_template_that_builds() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("paper");
     assert_ok(&run(binary().arg("init").arg(&project)));
-    // A user edit in the copied template shows in the PDF.
-    let overview = project.join("templates/overview.typ");
-    let edited = std::fs::read_to_string(&overview).unwrap().replace("= Headline figures", "= Headline figures (edited)");
-    std::fs::write(&overview, edited).unwrap();
-    let output = run(binary().args(["build", "-c"]).arg(project.join("config.yaml")));
+    // A user edit in the copied template shows in the PDF; `build` in the
+    // folder finds missing-report.yaml, and `--template` takes the folder as it is.
+    let main = project.join("templates/main.typ");
+    let edited = std::fs::read_to_string(&main).unwrap().replace("= Summary", "= Summary (edited)");
+    std::fs::write(&main, edited).unwrap();
+    let output = run(binary().arg("build").current_dir(&project));
     assert_ok(&output);
     let text = pdf_text(&project.join("out/report.pdf"));
-    assert!(text.contains("Headline figures (edited)"));
+    assert!(text.contains("Summary (edited)"));
+    let other = dir.path().join("other");
+    let output = run(binary().arg("build").arg("--template").arg(project.join("templates")).arg("--out").arg(&other));
+    assert_ok(&output);
+    assert!(pdf_text(&other.join("report.pdf")).contains("Summary (edited)"));
     assert!(text.contains("The committee is asked to note the report."), "the starter commentary is used");
     // init never overwrites.
     let again = run(binary().arg("init").arg(&project));

@@ -13,15 +13,26 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let config = Config::load(args.input.config.as_deref(), args.overrides())?;
     let mut built = missing_report::build(&config, args.final_version)?;
     built.timings.time("write", || output::write_files(&config.output, &built.files))?;
+    if let Some(dir) = &config.emit_bundle {
+        output::write_files(dir, &built.bundle)?;
+        eprintln!("wrote the bundle to {} (build it with the command in {})", dir.display(), dir.join("README.txt").display());
+    }
     for warning in &built.warnings {
         eprintln!("template warning: {warning}");
     }
+    if built.example_data {
+        eprintln!(
+            "EXAMPLE DATA: these figures are the bundled fictional example's, not a council's; set input.files to build a real paper"
+        );
+    }
     eprint!("{}", built.quality);
     eprintln!(
-        "wrote {} ({} pages), {} chart(s) and {}",
+        "wrote {} ({} pages), {} chart(s), {} table(s) in {} and tables/, and {}",
         config.output.join("report.pdf").display(),
         built.pages,
         built.chart_count(),
+        built.tables,
+        config.output.join("tables.xlsx").display(),
         config.output.join("metrics.csv").display()
     );
     if !built.placeholders.is_empty() {

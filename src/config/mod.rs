@@ -33,6 +33,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     /// Also write each chart as a PNG.
     pub png: bool,
+    /// Also write what the compiler sees to this folder.
+    pub emit_bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,13 +55,24 @@ pub struct Config {
     pub output: PathBuf,
     /// Write each chart as a PNG beside its SVG.
     pub png: bool,
+    /// No input files: the bundled fictional example is read.
+    pub example_data: bool,
+    /// Write the template, data.json, charts and fonts here (`--emit-bundle`).
+    pub emit_bundle: Option<PathBuf>,
 }
+
+/// The configuration `build` (and every command) reads from the working
+/// folder when no `-c` is given, as mdBook finds `book.toml`.
+pub const CONFIG_FILE_NAME: &str = "missing-report.yaml";
 
 pub const EXAMPLE_AUTHORITY: &str = "Northmoor Borough Council (fictional example)";
 
 impl Config {
-    /// Loads `path` if given (else the defaults) and applies the overrides.
+    /// Loads `path` if given, else `missing-report.yaml` in the working
+    /// folder when there is one, else the defaults; then applies the overrides.
     pub fn load(path: Option<&Path>, overrides: Overrides) -> Result<Self> {
+        let found = Path::new(CONFIG_FILE_NAME);
+        let path = path.or_else(|| found.is_file().then_some(found));
         match path {
             Some(path) => {
                 let raw = RawConfig::load(path)?;
@@ -82,6 +95,12 @@ impl Config {
             vec![InputLocation::BundledExample]
         };
         let uses_example = inputs == [InputLocation::BundledExample];
+        if uses_example && !raw.report.authority.trim().is_empty() {
+            bail!(
+                "the configuration names the authority `{}` but no input files, so the paper would show the bundled fictional example's figures under that name: set input.files to the council's episode extract (or give -i FILE)",
+                raw.report.authority.trim()
+            );
+        }
 
         let template_name = overrides.template.or(raw.template.clone());
         let template = match template_name {
@@ -141,6 +160,8 @@ impl Config {
             commentary,
             output,
             png: overrides.png,
+            example_data: uses_example,
+            emit_bundle: overrides.emit_bundle,
         })
     }
 
@@ -166,17 +187,40 @@ impl Config {
 
     /// What the report's view of the data needs besides the figures.
     pub fn report_context(&self) -> ReportContext {
-        ReportContext { details: self.details.clone(), period_end_set: self.period_end.is_some() }
+        let template = match &self.template {
+            TemplateSource::BuiltIn(name) => name.to_string(),
+            TemplateSource::File(_) => "custom".to_string(),
+        };
+        ReportContext {
+            details: self.details.clone(),
+            period_end_set: self.period_end.is_some(),
+            example_data: self.example_data,
+            template,
+            targets: self.targets.clone(),
+        }
     }
 }
 
 fn resolve_template_path(path: &Path, name: &str) -> Result<TemplateSource> {
     if path.is_dir() {
         let main = path.join("main.typ");
-        if !main.is_file() {
-            bail!("template folder {} has no main.typ (the file the report starts from)", path.display());
+        if main.is_file() {
+            return Ok(TemplateSource::File(main));
         }
-        return Ok(TemplateSource::File(main));
+        // A folder holding one built-in template's file (and perhaps components.typ) starts from it.
+        let builtins: Vec<PathBuf> = assets::TEMPLATE_NAMES.iter().map(|t| path.join(format!("{t}.typ"))).filter(|p| p.is_file()).collect();
+        if let [only] = builtins.as_slice() {
+            return Ok(TemplateSource::File(only.clone()));
+        }
+        bail!(
+            "template folder {} has no main.typ (the file the report starts from){}",
+            path.display(),
+            if builtins.is_empty() {
+                String::new()
+            } else {
+                " and more than one built-in template's file: name the one to use main.typ".into()
+            }
+        );
     }
     if path.is_file() && path.extension().is_some_and(|e| e == "typ") {
         return Ok(TemplateSource::File(path.to_path_buf()));
@@ -251,7 +295,17 @@ mod tests {
         let overrides = Overrides { inputs: vec![PathBuf::from("x.csv")], ..Default::default() };
         let theirs = Config::resolve(RawConfig::default(), Path::new(""), overrides).unwrap();
         assert!(theirs.details.authority.starts_with("[Authority name"));
-        let named = RawConfig::parse("report:\n  authority: Testshire\n", "c.yaml").unwrap();
+        let named = RawConfig::parse("report:\n  authority: Testshire\ninput:\n  files: [x.csv]\n", "c.yaml").unwrap();
         assert_eq!(Config::resolve(named, Path::new(""), Overrides::default()).unwrap().details.authority, "Testshire");
+    }
+
+    #[test]
+    fn an_authority_with_no_input_files_is_refused_rather_than_shown_the_example() {
+        let named = RawConfig::parse("report:\n  authority: Testshire\n", "c.yaml").unwrap();
+        let err = format!("{:#}", Config::resolve(named.clone(), Path::new(""), Overrides::default()).unwrap_err());
+        assert!(err.contains("`Testshire`") && err.contains("set input.files"), "{err}");
+        let overrides = Overrides { inputs: vec![PathBuf::from("x.csv")], ..Default::default() };
+        assert!(!Config::resolve(named, Path::new(""), overrides).unwrap().example_data);
+        assert!(Config::resolve(RawConfig::default(), Path::new(""), Overrides::default()).unwrap().example_data);
     }
 }

@@ -106,6 +106,11 @@ pub struct DataQuality {
     /// Rows in `Episodes` (including absences, which the metrics count apart).
     pub rows_kept: usize,
     pub findings: Vec<Finding>,
+    /// The date `future_start` compared starts with: the configured extract
+    /// date, or the day the tool ran (`None` before any file is read).
+    pub extract_date: Option<chrono::NaiveDate>,
+    /// Whether `extract_date` was configured rather than taken from the clock.
+    pub extract_date_configured: bool,
 }
 
 impl DataQuality {

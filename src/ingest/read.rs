@@ -138,6 +138,8 @@ fn read_rows(
     quality: &mut DataQuality,
 ) -> Result<BTreeSet<Field>> {
     let today = context.rules.extract_date.unwrap_or_else(today);
+    quality.extract_date = Some(today);
+    quality.extract_date_configured = context.rules.extract_date.is_some();
     let mut common: Option<BTreeSet<Field>> = None;
     for (file, content, notes) in episode_files {
         let index = quality.files.len();

@@ -15,6 +15,7 @@ pub enum Dimension {
     Exploitation,
     DurationBand,
     PlacementArea,
+    Uasc,
     EpisodesPerChild,
 }
 
@@ -39,7 +40,7 @@ pub fn age_band_labels(bounds: &[u32]) -> Vec<String> {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 8] = [
+    pub const ALL: [Dimension; 9] = [
         Dimension::AgeBand,
         Dimension::Sex,
         Dimension::EthnicityGroup,
@@ -47,6 +48,7 @@ impl Dimension {
         Dimension::Exploitation,
         Dimension::DurationBand,
         Dimension::PlacementArea,
+        Dimension::Uasc,
         Dimension::EpisodesPerChild,
     ];
 
@@ -59,6 +61,7 @@ impl Dimension {
             Dimension::Exploitation => "exploitation",
             Dimension::DurationBand => "duration_band",
             Dimension::PlacementArea => "placement_area",
+            Dimension::Uasc => "uasc",
             Dimension::EpisodesPerChild => "episodes_per_child",
         }
     }
@@ -73,6 +76,7 @@ impl Dimension {
             Dimension::Exploitation => &[Field::CseRisk, Field::CceRisk],
             Dimension::DurationBand => &[Field::End],
             Dimension::PlacementArea => &[Field::PlacementArea],
+            Dimension::Uasc => &[Field::Uasc],
             Dimension::EpisodesPerChild => &[],
         }
     }
@@ -85,7 +89,7 @@ impl Dimension {
     /// Cohorts the dimension is reported for.
     pub fn cohorts(self) -> &'static [Cohort] {
         match self {
-            Dimension::PlacementArea => &[Cohort::LookedAfter],
+            Dimension::PlacementArea | Dimension::Uasc => &[Cohort::LookedAfter],
             _ => &Cohort::ALL,
         }
     }
@@ -109,6 +113,7 @@ impl Dimension {
             Dimension::Exploitation => fixed(&["cse", "cce", "both", "none"]),
             Dimension::DurationBand => fixed(&["under_24h", "24_72h", "3_7_days", "over_7_days", "open", "unknown"]),
             Dimension::PlacementArea => fixed(&["in_area", "out_of_area", "unknown"]),
+            Dimension::Uasc => fixed(&["uasc", "not_uasc", "unknown"]),
             Dimension::EpisodesPerChild => Some(EPISODES_PER_CHILD_BANDS.iter().map(|(_, _, l)| l.to_string()).collect()),
         }
     }

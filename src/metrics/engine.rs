@@ -84,6 +84,7 @@ fn category_expr(dimension: Dimension, rules: &CountingRules) -> Expr {
                 .otherwise(lit("over_7_days"))
         }
         Dimension::PlacementArea => col("placement_area").fill_null(lit("unknown")),
+        Dimension::Uasc => when(col("uasc").is_null()).then(lit("unknown")).when(col("uasc")).then(lit("uasc")).otherwise(lit("not_uasc")),
         Dimension::EpisodesPerChild => lit("all"),
     }
 }
@@ -406,7 +407,7 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
     let mut cells = BTreeMap::new();
     for dimension in &categorical {
         let mut part = counted.clone();
-        if *dimension == Dimension::PlacementArea {
+        if dimension.cohorts() == [Cohort::LookedAfter] {
             part = part.filter(col("cohort").eq(lit(cohort_index(Cohort::LookedAfter)).cast(DataType::UInt32)));
         }
         let mut part = part.select([col("cohort"), col("child"), col("month"), col("ep"), col(dimension.id()).alias("category")]);

@@ -1,9 +1,14 @@
-//! Sets the paper: loads a template (`template`) and compiles it with the
-//! report's data and charts into PDF bytes (`pdf`). Layout lives in the
+//! Sets the paper: loads a template (`template`), gathers what the compiler
+//! sees (`inputs`), compiles it into PDF bytes (`pdf`), and writes the
+//! printed tables as a workbook (`workbook`). Layout lives in the
 //! templates; this module decides only what the compiler may see.
 
+mod inputs;
 mod pdf;
 mod template;
+mod workbook;
 
-pub use pdf::{render_pdf, Rendered, PLACEHOLDER_LABEL};
+pub use inputs::CompileInputs;
+pub use pdf::{render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
 pub use template::{Template, TemplateSource};
+pub use workbook::tables_workbook;

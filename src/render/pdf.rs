@@ -1,27 +1,30 @@
-//! Compiles a template with the report data into PDF bytes through
-//! typst-as-lib. The compiler sees only in-memory files: the template's own
-//! `.typ` sources, `data.json` and the chart SVGs. There is no file-system
+//! Compiles a template with the report data into PDF/UA-1 bytes through
+//! typst-as-lib. The compiler sees only in-memory files (`CompileInputs`):
+//! the template's own `.typ` sources, `data.json` and the chart SVGs. There is no file-system
 //! or package resolver, so a template cannot read anything else, and the
 //! PDF's date comes from the report period, not the clock.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use chrono::Datelike;
 use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
+use typst::syntax::DiagSpanKind;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::utils::PicoStr;
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use super::template::Template;
+use super::inputs::CompileInputs;
 use crate::assets;
-use crate::report::ReportData;
 
 /// The label a template's placeholder box carries (`#metadata(slot) <missing-commentary>`),
 /// so `--final` can find commentary slots left empty.
 pub const PLACEHOLDER_LABEL: &str = "missing-commentary";
+/// The label a printed table carries (`#metadata(name) <table-shown>`), so
+/// the workbook and CSV files hold exactly the tables the paper prints.
+pub const TABLE_LABEL: &str = "table-shown";
 
 /// What `render_pdf` produced.
 pub struct Rendered {
@@ -31,6 +34,8 @@ pub struct Rendered {
     pub warnings: Vec<String>,
     /// Commentary slots the template showed a placeholder for.
     pub placeholders: Vec<String>,
+    /// Names of the tables the paper prints, in the order it prints them.
+    pub tables: Vec<String>,
 }
 
 fn file_id(path: &str) -> Result<FileId> {
@@ -38,49 +43,58 @@ fn file_id(path: &str) -> Result<FileId> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-/// Compiles `template` with `data` and the chart SVGs, each at the path the
-/// template opens it by (`charts/<name>.svg`), into PDF bytes.
-pub fn render_pdf(template: &Template, data: &ReportData, charts: &[(String, &str)], date: chrono::NaiveDate) -> Result<Rendered> {
-    let json = serde_json::to_vec(data).context("serialising the report data")?;
+/// Compiles the template with its data and charts into PDF/UA-1 bytes.
+pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Rendered> {
     let mut sources = Vec::new();
-    for (name, text) in &template.sources {
+    for (name, text) in &inputs.sources {
         sources.push(Source::new(file_id(name)?, text.clone()));
     }
-    let mut binaries: Vec<(FileId, Bytes)> = vec![(file_id("data.json")?, Bytes::new(json))];
-    for (path, svg) in charts {
-        binaries.push((file_id(path)?, Bytes::new(svg.as_bytes().to_vec())));
-    }
-    for (name, bytes) in &template.files {
+    let mut binaries: Vec<(FileId, Bytes)> = Vec::new();
+    for (name, bytes) in &inputs.binaries {
         binaries.push((file_id(name)?, Bytes::new(bytes.clone())));
     }
-    let engine =
-        TypstEngine::builder().fonts(assets::FONTS).with_static_source_file_resolver(sources).with_static_file_resolver(binaries).build();
-    let main = file_id(&template.main)?;
+    let engine = TypstEngine::builder()
+        .fonts(assets::FONTS)
+        .with_static_source_file_resolver(sources.clone())
+        .with_static_file_resolver(binaries)
+        .build();
+    let main = file_id(&inputs.main)?;
     let compiled = engine.compile::<_, PagedDocument>(main);
-    let warnings: Vec<String> = compiled.warnings.iter().map(describe).collect();
+    let warnings = describe_all(compiled.warnings.iter(), &sources);
     let document = compiled.output.map_err(|e| match e {
         typst_as_lib::TypstAsLibError::TypstSource(diagnostics) => anyhow!(
             "the template {} did not compile:\n{}",
-            template.main,
-            diagnostics.iter().filter(|d| d.severity == Severity::Error).map(describe).collect::<Vec<_>>().join("\n")
+            inputs.main,
+            describe_all(diagnostics.iter().filter(|d| d.severity == Severity::Error), &sources).join("\n")
         ),
-        other => anyhow!("the template {} did not compile: {other}", template.main),
+        other => anyhow!("the template {} did not compile: {other}", inputs.main),
     })?;
 
-    let placeholders = placeholders(&document);
+    let mut placeholders = labelled(&document, PLACEHOLDER_LABEL);
+    placeholders.sort();
+    placeholders.dedup();
+    let mut tables = Vec::new();
+    for name in labelled(&document, TABLE_LABEL) {
+        if !tables.contains(&name) {
+            tables.push(name);
+        }
+    }
+    // The template sets the document's date from data.json; this is the fallback.
     let timestamp = Datetime::from_ymd_hms(date.year_ce().1 as i32, date.month() as u8, date.day() as u8, 12, 0, 0).map(Timestamp::new_utc);
-    let options = PdfOptions { ident: Smart::Custom("missing-report".into()), timestamp, ..PdfOptions::default() };
+    let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| anyhow!("PDF/UA-1: {e:?}"))?;
+    let options = PdfOptions { ident: Smart::Custom("missing-report".into()), timestamp, standards, ..PdfOptions::default() };
     let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|diagnostics| anyhow!("writing the PDF failed:\n{}", diagnostics.iter().map(describe).collect::<Vec<_>>().join("\n")))?;
+        .map_err(|diagnostics| anyhow!("writing the PDF (PDF/UA-1) failed:\n{}", describe_all(diagnostics.iter(), &sources).join("\n")))?;
     if pdf.is_empty() {
         bail!("the template produced an empty PDF");
     }
-    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders })
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders, tables })
 }
 
-fn placeholders(document: &PagedDocument) -> Vec<String> {
-    let Some(label) = Label::new(PicoStr::intern(PLACEHOLDER_LABEL)) else { return Vec::new() };
-    let mut slots: Vec<String> = document
+/// The string values of every `#metadata(..) <label>` in document order.
+fn labelled(document: &PagedDocument, label: &str) -> Vec<String> {
+    let Some(label) = Label::new(PicoStr::intern(label)) else { return Vec::new() };
+    document
         .introspector()
         .query(&Selector::Label(label))
         .iter()
@@ -89,17 +103,57 @@ fn placeholders(document: &PagedDocument) -> Vec<String> {
             Value::Str(s) => s.to_string(),
             other => format!("{other:?}"),
         })
-        .collect();
-    slots.sort();
-    slots.dedup();
-    slots
+        .collect()
 }
 
-fn describe(diagnostic: &SourceDiagnostic) -> String {
-    let place = diagnostic.span.id().map(|id| format!("{}: ", id.vpath().get_without_slash())).unwrap_or_default();
-    let mut text = format!("{place}{}", diagnostic.message);
+/// Each diagnostic once (Typst repeats one error for every place it is
+/// reached from), described by `describe`.
+fn describe_all<'a>(diagnostics: impl Iterator<Item = &'a SourceDiagnostic>, sources: &[Source]) -> Vec<String> {
+    let mut seen = Vec::new();
+    for diagnostic in diagnostics {
+        let text = describe(diagnostic, sources);
+        if !seen.contains(&text) {
+            seen.push(text);
+        }
+    }
+    seen
+}
+
+/// `components.typ:12:5: error: expected comma`, then the source line and a
+/// caret under the place, as a compiler prints it.
+fn describe(diagnostic: &SourceDiagnostic, sources: &[Source]) -> String {
+    let severity = if diagnostic.severity == Severity::Error { "error" } else { "warning" };
+    let mut text = match locate(diagnostic, sources) {
+        Some((file, line, column, source_line)) => {
+            let gutter = " ".repeat(line.to_string().len());
+            format!(
+                "{file}:{line}:{column}: {severity}: {}\n{gutter} |\n{line} | {source_line}\n{gutter} | {}^",
+                diagnostic.message,
+                " ".repeat(source_line.chars().take(column - 1).count())
+            )
+        }
+        None => format!("{severity}: {}", diagnostic.message),
+    };
     for hint in &diagnostic.hints {
-        text.push_str(&format!(" (hint: {})", hint.v));
+        text.push_str(&format!("\n  hint: {}", hint.v));
     }
     text
+}
+
+/// The file, 1-based line and column, and text of the line a diagnostic points at.
+fn locate(diagnostic: &SourceDiagnostic, sources: &[Source]) -> Option<(String, usize, usize, String)> {
+    let (id, range) = match diagnostic.span.get() {
+        DiagSpanKind::Detached => return None,
+        DiagSpanKind::Number { id, num, sub_range } => {
+            let source = sources.iter().find(|s| s.id() == id)?;
+            (id, source.range(num, sub_range)?)
+        }
+        DiagSpanKind::Range { id, range } => (id, range),
+    };
+    let source = sources.iter().find(|s| s.id() == id)?;
+    let lines = source.lines();
+    let (line, column) = lines.byte_to_line_column(range.start)?;
+    let line_range = lines.line_to_range(line)?;
+    let source_line = source.text()[line_range].trim_end_matches(['\n', '\r']).to_string();
+    Some((id.vpath().get_without_slash().to_string(), line + 1, column + 1, source_line))
 }

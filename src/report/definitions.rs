@@ -4,8 +4,11 @@
 use serde::Serialize;
 
 use super::context::ReportContext;
+use super::table::Table;
+use crate::ingest::DataQuality;
 use crate::labels::category_label;
 use crate::metrics::{age_band_labels, Dimension, Metrics};
+use crate::period::long_date;
 use crate::period::MONTH_NAMES;
 
 #[derive(Debug, Clone, Serialize)]
@@ -88,4 +91,58 @@ pub(super) fn definitions(context: &ReportContext, metrics: &Metrics) -> Vec<Def
             ),
         ),
     ]
+}
+
+/// The counting rules in force, one row each, as the appendix prints them.
+pub(super) fn rules_table(context: &ReportContext, metrics: &Metrics, quality: &DataQuality) -> Table {
+    let rules = &metrics.rules;
+    let mut table = Table::new("rules", "Counting rules in force", vec!["Rule".into(), "In force".into()]);
+    let yes_no = |included: bool| if included { "Counted".to_string() } else { "Not counted".to_string() };
+    let mut row = |rule: &str, setting: String| table.row(rule, vec![setting], false);
+    row(
+        "Reporting year",
+        format!(
+            "{} to {}",
+            MONTH_NAMES[(metrics.year.start_month - 1) as usize],
+            MONTH_NAMES[((metrics.year.start_month + 10) % 12) as usize]
+        ),
+    );
+    row(
+        "Period end",
+        format!(
+            "{} ({})",
+            metrics.windows.period_end.long_name(),
+            if context.period_end_set { "set in the configuration" } else { "the last complete month in the data" }
+        ),
+    );
+    row("Children looked after by other authorities", yes_no(rules.include_other_la));
+    row(
+        "Absences (whereabouts known)",
+        if rules.include_absent { "Counted as missing".into() } else { "Counted separately, not as missing".into() },
+    );
+    row("Interview timescale", format!("{} hours from the return", rules.rhi_timescale_hours));
+    row("Repeat-missing trigger", format!("{} episodes within {} days", rules.repeat.episodes, rules.repeat.days));
+    row("Most frequently missing", format!("The {} children with most episodes", rules.top_n));
+    row(
+        "Age bands",
+        age_band_labels(&rules.age_bands)
+            .iter()
+            .filter(|l| *l != "unknown")
+            .map(|l| category_label(Dimension::AgeBand, l))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    row(
+        "Small numbers",
+        if metrics.suppression_threshold > 0 {
+            format!("Counts from 1 to {} in breakdowns shown as c", metrics.suppression_threshold - 1)
+        } else {
+            "Not suppressed".into()
+        },
+    );
+    if let Some(date) = quality.extract_date {
+        let source = if quality.extract_date_configured { "configured" } else { "the day the report was built" };
+        row("Extract date (future starts)", format!("{} ({source})", long_date(date)));
+    }
+    table
 }

@@ -21,10 +21,80 @@ pub struct ReportDetails {
     pub meeting_date: Option<NaiveDate>,
     pub lead_officer: Option<String>,
     pub cabinet_member: Option<String>,
+    /// Who presents the item at the meeting.
+    pub person_leading: Option<String>,
+    /// Why the item is on the agenda (e.g. the committee's work programme).
+    pub origin_of_item: Option<String>,
+    /// The brief for the committee: what it is asked to consider.
+    pub brief: Option<String>,
+    /// The purpose of the report, in a sentence.
+    pub purpose: Option<String>,
+    pub wards: Option<String>,
+    /// `true`: a key decision; printed as Yes or No.
+    #[serde(serialize_with = "yes_no_or_null")]
+    pub key_decision: Option<bool>,
     pub author: Option<String>,
     pub contact: Option<String>,
-    /// Government Security Classification, in every page's header and footer.
-    pub classification: String,
+    pub background_documents: Option<String>,
+    /// Government Security Classification, in every page's header and footer:
+    /// OFFICIAL or OFFICIAL-SENSITIVE, written in any case.
+    pub classification: Classification,
+    /// Decimal places of percentages in tables and text (0 to 3).
+    #[serde(skip_serializing, deserialize_with = "decimals")]
+    pub decimals: usize,
+}
+
+/// The two markings a paper about children may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classification {
+    Official,
+    OfficialSensitive,
+}
+
+impl Classification {
+    pub fn marking(self) -> &'static str {
+        match self {
+            Classification::Official => "OFFICIAL",
+            Classification::OfficialSensitive => "OFFICIAL-SENSITIVE",
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Classification {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let words: Vec<String> =
+            text.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()).map(str::to_uppercase).collect();
+        match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["OFFICIAL"] => Ok(Classification::Official),
+            ["OFFICIAL", "SENSITIVE"] => Ok(Classification::OfficialSensitive),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{text}` is not a classification for a committee paper: write OFFICIAL or OFFICIAL-SENSITIVE"
+            ))),
+        }
+    }
+}
+
+impl Serialize for Classification {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.marking())
+    }
+}
+
+fn decimals<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
+    let places = usize::deserialize(deserializer)?;
+    if places > 3 {
+        return Err(serde::de::Error::custom(format!("decimals: {places} places is too many: use 0 to 3")));
+    }
+    Ok(places)
+}
+
+fn yes_no_or_null<S: Serializer>(value: &Option<bool>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(true) => serializer.serialize_str("Yes"),
+        Some(false) => serializer.serialize_str("No"),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl Default for ReportDetails {
@@ -36,9 +106,17 @@ impl Default for ReportDetails {
             meeting_date: None,
             lead_officer: None,
             cabinet_member: None,
+            person_leading: None,
+            origin_of_item: None,
+            brief: None,
+            purpose: None,
+            wards: None,
+            key_decision: None,
             author: None,
             contact: None,
-            classification: "OFFICIAL".into(),
+            background_documents: None,
+            classification: Classification::Official,
+            decimals: 1,
         }
     }
 }
@@ -68,5 +146,19 @@ mod tests {
         assert_eq!(json["meeting_date"], "1 May 2025");
         assert_eq!(json["committee"], serde_json::Value::Null);
         assert_eq!(json["classification"], "OFFICIAL");
+    }
+
+    #[test]
+    fn classification_is_matched_in_any_case_and_anything_else_is_refused() {
+        let read = |text: &str| serde_yaml::from_str::<ReportDetails>(&format!("classification: {text}\n"));
+        assert_eq!(read("official-sensitive").unwrap().classification, Classification::OfficialSensitive);
+        assert_eq!(read("Official Sensitive").unwrap().classification, Classification::OfficialSensitive);
+        assert_eq!(read("official").unwrap().classification, Classification::Official);
+        let refused = read("TOP SECRET").unwrap_err().to_string();
+        assert!(refused.contains("`TOP SECRET` is not a classification") && refused.contains("OFFICIAL-SENSITIVE"), "{refused}");
+        assert!(read("x").is_err());
+        let json = serde_json::to_value(read("official-sensitive").unwrap()).unwrap();
+        assert_eq!(json["classification"], "OFFICIAL-SENSITIVE");
+        assert!(json.get("decimals").is_none());
     }
 }

@@ -2,46 +2,58 @@
 //! figure already computed and formatted for print, so a template is pure
 //! layout and can be edited by someone who knows no Rust. Built only from
 //! `Metrics`, `Charts`, `DataQuality`, the narrative, the commentary and the
-//! cover details: no identifiers reach it. Handed to Typst as `data.json`.
+//! cover details: no identifiers reach it. Handed to Typst as `data.json`;
+//! `report_templates/README.md` documents it field by field.
 
+mod breakdowns;
+mod charts;
 pub mod commentary;
 mod context;
 mod definitions;
 mod details;
 mod figures;
+mod periods;
 mod quality;
-mod tables;
+mod summary;
+mod table;
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use charts::{ChartRef, OmittedChartRef};
 pub use commentary::Commentary;
 pub use context::ReportContext;
 pub use definitions::Definition;
-pub use details::ReportDetails;
-pub use figures::{change_text, format_value, NOT_RECORDED, NO_VALUE};
-pub use quality::{QualityCount, QualitySummary};
-pub use tables::{BreakdownTable, ChartRef, Headline, HeadlineRow, KeyFigure, OmittedChartRef, QuarterlyTable, TableRow};
+pub use details::{Classification, ReportDetails};
+pub use figures::{Numbers, NOT_RECORDED, NO_DATA, NO_VALUE, SUPPRESSED};
+pub use periods::Series;
+pub use quality::{plain_name, QualitySummary};
+pub use summary::KeyFigure;
+pub use table::{Row, Table, CHANGE_NOTE};
 
 use crate::charts::Charts;
 use crate::ingest::DataQuality;
 use crate::metrics::Metrics;
 use crate::narrative::{Narrative, Sentence};
+use crate::period::long_date;
+use periods::Year;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportData {
     pub meta: Meta,
-    pub headline: Headline,
-    /// Summary sentences computed from the same figures as the tables.
-    pub narrative: Vec<Sentence>,
-    /// Breakdowns of the reporting year to date ("who went missing").
-    pub profile: Vec<BreakdownTable>,
-    /// The small-number threshold, when suppression is on.
-    pub suppression: Option<String>,
     pub key_figures: Vec<KeyFigure>,
+    /// Sentences computed from the same figures as the tables, by cohort and topic.
+    pub narrative: Vec<Sentence>,
+    /// Every table by name (see `report_templates/README.md` for the names).
+    pub tables: BTreeMap<String, Table>,
+    /// Monthly and quarterly series of every metric for every cohort.
+    pub series: Vec<Series>,
+    /// The small-number rule, when suppression is on.
+    pub suppression: Option<String>,
     pub charts: Vec<ChartRef>,
     /// Charts left out because the input cannot support them, each with its note.
     pub omitted_charts: Vec<OmittedChartRef>,
-    pub quarterly: Vec<QuarterlyTable>,
     pub commentary: Commentary,
     pub data_quality: QualitySummary,
     pub definitions: Vec<Definition>,
@@ -52,6 +64,14 @@ pub struct ReportData {
 pub struct Meta {
     #[serde(flatten)]
     pub details: ReportDetails,
+    /// The figures are the bundled fictional example's.
+    pub example_data: bool,
+    /// The built-in template's name, or `custom`.
+    pub template: String,
+    /// `1 May 2025`: the meeting date, or the last day of the period.
+    pub date: String,
+    /// The same as `2025-05-01`: the PDF's creation date.
+    pub date_iso: String,
     /// `March 2025`.
     pub period_end: String,
     /// `2024-25` (or `2024-25 to date`).
@@ -60,6 +80,10 @@ pub struct Meta {
     /// `April 2024 to March 2025`.
     pub reporting_period: String,
     pub partial_year: bool,
+    /// `March 2025`: the month the latest-month table shows.
+    pub latest_month: String,
+    /// `2024-25 Q4 (Jan 2025 to Mar 2025)`: the latest complete quarter.
+    pub latest_quarter: String,
     /// `1 April 2022 to 31 March 2025`: the span of the episodes read.
     pub data_span: String,
 }
@@ -74,19 +98,36 @@ impl ReportData {
         narrative: &Narrative,
         commentary: Commentary,
     ) -> Self {
+        let numbers = Numbers { decimals: context.details.decimals };
         let threshold = metrics.suppression_threshold;
+        let suppression = (threshold > 0).then(|| {
+            format!("Counts from 1 to {} are shown as c (and one more cell where a hidden count could otherwise be worked out), so that no child can be identified. Totals are exact.", threshold - 1)
+        });
+        let mut tables = vec![
+            summary::headline(metrics, numbers),
+            summary::latest_month(metrics, numbers),
+            summary::latest_quarter(metrics, numbers),
+            summary::targets(context, metrics, numbers),
+            periods::monthly(metrics, numbers),
+        ];
+        for (cohort, _) in periods::COHORTS {
+            tables.push(periods::monthly_cohort(metrics, numbers, cohort));
+            tables
+                .extend([Year::Current, Year::Previous].into_iter().filter_map(|year| periods::quarterly(metrics, numbers, cohort, year)));
+        }
+        tables.extend([Year::Current, Year::Previous].into_iter().filter_map(|year| periods::repeat(metrics, numbers, year)));
+        tables.extend(breakdowns::breakdowns(metrics, numbers, suppression.as_deref()));
+        tables.push(quality::table(quality));
+        tables.push(definitions::rules_table(context, metrics, quality));
         ReportData {
-            meta: meta(&context.details, metrics),
-            headline: tables::headline(metrics),
+            meta: meta(context, metrics),
+            key_figures: summary::key_figures(metrics, numbers),
             narrative: narrative.sentences.clone(),
-            profile: tables::profile(metrics),
-            suppression: (threshold > 0).then(|| {
-                format!("Counts from 1 to {} in the breakdowns are shown as c (and one more cell where a hidden count could otherwise be worked out from the total), so that no child can be identified. Totals are exact.", threshold - 1)
-            }),
-            key_figures: tables::key_figures(metrics),
-            charts: tables::chart_refs(charts),
-            omitted_charts: tables::omitted_chart_refs(charts),
-            quarterly: tables::quarterly_tables(metrics),
+            tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+            series: periods::series(metrics, numbers),
+            suppression,
+            charts: charts::chart_refs(charts),
+            omitted_charts: charts::omitted_chart_refs(charts),
             commentary,
             data_quality: quality::summary(metrics, quality),
             definitions: definitions::definitions(context, metrics),
@@ -94,17 +135,29 @@ impl ReportData {
     }
 }
 
-fn meta(details: &ReportDetails, metrics: &Metrics) -> Meta {
+fn meta(context: &ReportContext, metrics: &Metrics) -> Meta {
     let windows = &metrics.windows;
     let ytd = windows.year_to_date;
     let to_date = if windows.partial_year { " to date" } else { "" };
+    let quarter = summary::latest_quarter_window(metrics);
+    let date = context.details.meeting_date.unwrap_or_else(|| windows.period_end.last_day());
     Meta {
-        details: details.clone(),
+        details: context.details.clone(),
+        example_data: context.example_data,
+        template: context.template.clone(),
+        date: long_date(date),
+        date_iso: date.format("%Y-%m-%d").to_string(),
         period_end: windows.period_end.long_name(),
         year_label: format!("{}{to_date}", metrics.year.year_label(ytd.first)),
         previous_year_label: metrics.year.year_label(ytd.first.plus(-12)),
-        reporting_period: format!("{} to {}", ytd.first.long_name(), ytd.last.long_name()),
+        reporting_period: if ytd.first == ytd.last {
+            ytd.first.long_name()
+        } else {
+            format!("{} to {}", ytd.first.long_name(), ytd.last.long_name())
+        },
         partial_year: windows.partial_year,
-        data_span: format!("{} to {}", metrics.first_month.long_name(), metrics.last_month.long_name()),
+        latest_month: windows.period_end.long_name(),
+        latest_quarter: format!("{} ({})", metrics.year.quarter_label(quarter.first), quarter.name()),
+        data_span: format!("{} to {}", long_date(metrics.first_month.first_day()), long_date(metrics.last_month.last_day())),
     }
 }

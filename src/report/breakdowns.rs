@@ -1,0 +1,166 @@
+//! "Who went missing": each breakdown of the reporting year to date as one
+//! table, with all children and children in our care side by side. Reasons
+//! run from the most to the least common, with "other" and "unknown" last.
+//! An in-care cell is also hidden where, beside the all-children cell, it
+//! would give away a small number of children missing from home.
+
+use super::figures::Numbers;
+use super::table::Table;
+use crate::labels::category_label;
+use crate::metrics::{BreakdownRow, Cohort, Dimension, Metrics, Value};
+
+/// (dimension, title, note) in the order a paper shows them.
+const BREAKDOWNS: [(Dimension, &str, Option<&str>); 9] = [
+    (
+        Dimension::AgeBand,
+        "Age at the start of the episode",
+        Some("A child who had a birthday between episodes counts in each age band they went missing in."),
+    ),
+    (Dimension::Sex, "Sex", None),
+    (Dimension::EthnicityGroup, "Ethnicity", None),
+    (
+        Dimension::Reason,
+        "Reasons recorded",
+        Some("An episode with several reasons counts under each, so the reasons add up to more than the episodes."),
+    ),
+    (
+        Dimension::Exploitation,
+        "Exploitation concerns",
+        Some("CSE: child sexual exploitation; CCE: child criminal exploitation, recorded as a risk in the episode."),
+    ),
+    (Dimension::DurationBand, "How long the episode lasted", None),
+    (Dimension::PlacementArea, "Children in our care: where placed", None),
+    (Dimension::Uasc, "Children in our care: unaccompanied asylum-seeking children", None),
+    (
+        Dimension::EpisodesPerChild,
+        "Children by number of episodes",
+        Some("Each child is counted once, in the band of their number of episodes in the period."),
+    ),
+];
+
+/// Categories that go last in a table ordered by size.
+const LAST: [&str; 3] = ["other", "unknown", "not_recorded"];
+
+/// Every breakdown the input supports, for the reporting year to date.
+pub(super) fn breakdowns(metrics: &Metrics, numbers: Numbers, suppression_note: Option<&str>) -> Vec<Table> {
+    let window = metrics.windows.year_to_date;
+    let threshold = metrics.suppression_threshold;
+    let mut tables = Vec::new();
+    for (dimension, title, note) in BREAKDOWNS {
+        let both = dimension.cohorts().contains(&Cohort::All);
+        let all = metrics.breakdown(Cohort::All, window, dimension);
+        let Some(care) = metrics.breakdown(Cohort::LookedAfter, window, dimension) else { continue };
+        let mut order: Vec<usize> = (0..care.len()).collect();
+        if dimension == Dimension::Reason {
+            let rows = all.unwrap_or(care);
+            order.sort_by_key(|&i| {
+                (LAST.iter().position(|l| *l == rows[i].category), std::cmp::Reverse(size(&rows[i])), rows[i].category.clone())
+            });
+        }
+        let has_episodes = care.iter().any(|r| r.episodes.is_some());
+        let mut columns = vec![String::new()];
+        let mut cohort_columns: Vec<Vec<Value>> = Vec::new();
+        let mut add = |name: &str, rows: &[BreakdownRow]| {
+            columns.push(format!("{name}: children"));
+            cohort_columns.push(rows.iter().map(|r| r.children).collect());
+            if has_episodes {
+                columns.push(format!("{name}: episodes"));
+                cohort_columns.push(rows.iter().map(|r| r.episodes.unwrap_or(Value::Count(0))).collect());
+            }
+        };
+        match (both, all) {
+            (true, Some(all)) => {
+                add("All children", all);
+                add("In our care", care);
+                let half = cohort_columns.len() / 2;
+                for k in 0..half {
+                    let (left, right) = cohort_columns.split_at_mut(half);
+                    let sums_to_total = !dimension.multi_valued();
+                    guard_in_care(&left[k], &mut right[k], threshold, sums_to_total);
+                }
+            }
+            _ => add("In our care", care),
+        }
+        let mut table = Table::new(dimension.id(), title, columns);
+        let metric = crate::metrics::Metric::Children;
+        for &i in &order {
+            let cells = cohort_columns.iter().map(|column| numbers.value(metric, Some(column[i]))).collect();
+            table.row(category_label(dimension, &care[i].category), cells, false);
+        }
+        if let Some(note) = note {
+            table = table.note(note);
+        }
+        if dimension != Dimension::EpisodesPerChild {
+            table = table
+                .note("A child counts under every group one of their episodes falls in, so children may add up to more than the total.");
+        }
+        if let Some(suppression) = suppression_note.filter(|_| threshold > 0) {
+            table = table.note(suppression);
+        }
+        tables.push(table);
+    }
+    tables
+}
+
+/// The size a reason is ordered by: its episodes, or its children.
+fn size(row: &BreakdownRow) -> u64 {
+    match row.episodes.unwrap_or(row.children) {
+        Value::Count(n) => n,
+        _ => 0,
+    }
+}
+
+/// Hides an in-care cell whose difference from the all-children cell is a
+/// small number (1 to `threshold - 1`) of children missing from home; where
+/// that leaves one hidden cell in a column that adds up to a published
+/// total, the smallest other non-zero cell is hidden too.
+fn guard_in_care(all: &[Value], care: &mut [Value], threshold: u32, sums_to_total: bool) {
+    if threshold == 0 {
+        return;
+    }
+    let small = |n: u64| n >= 1 && n < u64::from(threshold);
+    for (everyone, in_care) in all.iter().zip(care.iter_mut()) {
+        if let (Value::Count(a), Value::Count(c)) = (everyone, *in_care) {
+            if *a >= c && small(a - c) {
+                *in_care = Value::Suppressed;
+            }
+        }
+    }
+    let hidden = care.iter().filter(|v| **v == Value::Suppressed).count();
+    if hidden == 1 && sums_to_total {
+        let second = care
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v {
+                Value::Count(n) => Some((*n == 0, *n, i)),
+                _ => None,
+            })
+            .min()
+            .map(|(_, _, i)| i);
+        if let Some(i) = second {
+            care[i] = Value::Suppressed;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_in_care_cell_that_would_reveal_a_few_children_missing_from_home_is_hidden() {
+        let count = |n| Value::Count(n);
+        let all = [count(12), count(30), count(9)];
+        let mut care = [count(10), count(20), count(9)];
+        // 12 - 10 = 2 children missing from home: hidden, and the smallest
+        // other cell with it so the column total cannot recover it.
+        guard_in_care(&all, &mut care, 5, true);
+        assert_eq!(care, [Value::Suppressed, count(20), Value::Suppressed]);
+        let mut care = [count(10), count(20), count(9)];
+        guard_in_care(&all, &mut care, 5, false);
+        assert_eq!(care, [Value::Suppressed, count(20), count(9)]);
+        let mut care = [count(10), count(20), count(9)];
+        guard_in_care(&all, &mut care, 0, true);
+        assert_eq!(care, [count(10), count(20), count(9)]);
+    }
+}
