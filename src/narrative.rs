@@ -76,7 +76,9 @@ pub fn summarise(metrics: &Metrics, decimals: usize) -> Narrative {
     let year = metrics.year;
     let current = windows.year_to_date;
     let earlier = current.year_earlier();
-    let ytd_phrase = if windows.partial_year {
+    let ytd_phrase = if current.first == current.last {
+        format!("in {} compared with {}", current.last.long_name(), current.last.plus(-12).long_name())
+    } else if windows.partial_year {
         format!(
             "in {} to {} compared with the same months a year earlier",
             crate::period::MONTH_NAMES[current.first.month() as usize - 1],

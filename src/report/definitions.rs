@@ -82,11 +82,10 @@ pub(super) fn definitions(context: &ReportContext, metrics: &Metrics) -> Vec<Def
         d(
             "Reporting year",
             format!(
-                "Runs from {} to {}. This report covers {} to {}; the period end is {}.",
+                "Runs from {} to {}. This report covers {}; the period end is {}.",
                 MONTH_NAMES[(metrics.year.start_month - 1) as usize],
                 MONTH_NAMES[((metrics.year.start_month + 10) % 12) as usize],
-                metrics.windows.year_to_date.first.long_name(),
-                metrics.windows.year_to_date.last.long_name(),
+                super::periods::in_words(metrics.windows.year_to_date),
                 if context.period_end_set { "set in the configuration" } else { "the last complete month in the data" }
             ),
         ),

@@ -143,10 +143,19 @@ fn quarter_cells(metrics: &Metrics, numbers: Numbers, cohort: Cohort, quarters: 
     cells
 }
 
+/// `April 2024 to March 2025`, or `April 2024` for one month.
+pub(super) fn in_words(window: Window) -> String {
+    if window.first == window.last {
+        window.first.long_name()
+    } else {
+        format!("{} to {}", window.first.long_name(), window.last.long_name())
+    }
+}
+
 fn year_title(metrics: &Metrics, subject: &str, year: Window) -> String {
     let label = metrics.year.year_label(year.first);
     if metrics.windows.partial_year {
-        format!("{subject}, {label} ({} to {})", year.first.long_name(), year.last.long_name())
+        format!("{subject}, {label} ({})", in_words(year))
     } else {
         format!("{subject}, {label}")
     }
