@@ -119,6 +119,10 @@ pub enum ExportFormat {
 pub struct MetricsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+    /// Only the periods ending with this month: the month, the quarter and
+    /// year ending with it, and the rolling twelve months to it.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+    pub period: Option<YearMonth>,
     /// Export format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,

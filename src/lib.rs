@@ -63,6 +63,8 @@ pub struct BuildOutput {
     pub warnings: Vec<String>,
     /// Commentary slots that still show a placeholder.
     pub placeholders: Vec<String>,
+    /// Cover details the template shows as unset (`report.<key>`).
+    pub unset_details: Vec<String>,
     pub timings: Timings,
 }
 
@@ -91,21 +93,20 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
     })?;
     let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
 
-    if require_commentary && !rendered.placeholders.is_empty() {
-        let (details, slots): (Vec<&String>, Vec<&String>) = rendered.placeholders.iter().partition(|p| p.starts_with("report."));
+    // Cover details a template marks as unset carry `report.<key>`; the rest are commentary slots.
+    let (unset_details, placeholders): (Vec<String>, Vec<String>) =
+        rendered.placeholders.into_iter().partition(|p| p.starts_with("report."));
+    if require_commentary && !(placeholders.is_empty() && unset_details.is_empty()) {
         let mut missing = Vec::new();
-        if !slots.is_empty() {
+        if !placeholders.is_empty() {
             missing.push(format!(
                 "commentary placeholders for: {}. Add a `## <slot>` section for each to the commentary file{}",
-                slots.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
+                placeholders.join(", "),
                 config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
             ));
         }
-        if !details.is_empty() {
-            missing.push(format!(
-                "cover details to set in the configuration: {}",
-                details.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            ));
+        if !unset_details.is_empty() {
+            missing.push(format!("cover details to set in the configuration: {}", unset_details.join(", ")));
         }
         bail!("--final: the report still has {}", missing.join("; and "));
     }
@@ -144,7 +145,8 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
         example_data: config.example_data,
         quality,
         warnings: rendered.warnings,
-        placeholders: rendered.placeholders,
+        placeholders,
+        unset_details,
         timings,
     })
 }

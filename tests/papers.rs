@@ -356,3 +356,40 @@ fn build_in_a_folder_uses_its_configuration_and_the_terminal_marks_example_data(
     let example = run(binary().arg("build").arg("--out").arg(dir.path().join("example")));
     assert!(stderr(&example).contains("EXAMPLE DATA: these figures are the bundled fictional example's"));
 }
+
+#[test]
+fn metrics_for_a_period_keep_the_windows_ending_with_that_month_unchanged() {
+    let input = fixture("gateshead/episodes.csv");
+    let export = |extra: &[&str]| {
+        let output = run(binary().args(["metrics", "-i"]).arg(&input).args(extra));
+        assert!(output.status.success(), "{}", stderr(&output));
+        read_export(&String::from_utf8(output.stdout).unwrap())
+    };
+    let all = export(&[]);
+    let limited = export(&["--period", "2024-03"]);
+    let periods: std::collections::BTreeSet<(String, String)> = limited.keys().map(|k| (k.1.clone(), k.2.clone())).collect();
+    let expected: std::collections::BTreeSet<(String, String)> =
+        [("month", "2024-03"), ("quarter", "2023-24 Q4"), ("rolling12", "2024-03"), ("year", "2023-24")]
+            .iter()
+            .map(|(k, p)| (k.to_string(), p.to_string()))
+            .collect();
+    assert_eq!(periods, expected);
+    assert_eq!(limited.len(), all.keys().filter(|k| expected.contains(&(k.1.clone(), k.2.clone()))).count());
+    for (key, value) in &limited {
+        assert_eq!(&all[key], value, "{key:?}");
+    }
+    assert_eq!(limited[&("all".into(), "year".into(), "2023-24".into(), "all".into(), "all".into(), "episodes".into())], "1166");
+}
+
+#[test]
+fn final_refuses_a_scrutiny_cover_sheet_with_details_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(binary().args(["build", "--final", "--template", "scrutiny", "--out"]).arg(dir.path().join("out")));
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("cover details to set in the configuration: report.background_documents, report.brief"), "{message}");
+    assert!(
+        message.contains("commentary placeholders for: children_in_care, missing_from_home, monthly, recommendations, summary"),
+        "{message}"
+    );
+}

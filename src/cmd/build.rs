@@ -35,13 +35,11 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         config.output.join("tables.xlsx").display(),
         config.output.join("metrics.csv").display()
     );
-    let (details, slots): (Vec<&String>, Vec<&String>) = built.placeholders.iter().partition(|p| p.starts_with("report."));
-    let list = |names: &[&String]| names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-    if !slots.is_empty() {
-        eprintln!("commentary still to write (placeholders shown): {}", list(&slots));
+    if !built.placeholders.is_empty() {
+        eprintln!("commentary still to write (placeholders shown): {}", built.placeholders.join(", "));
     }
-    if !details.is_empty() {
-        eprintln!("cover details still to set in the configuration (marked in the paper): {}", list(&details));
+    if !built.unset_details.is_empty() {
+        eprintln!("cover details still to set in the configuration (marked in the paper): {}", built.unset_details.join(", "));
     }
     if args.timings {
         for (stage, time) in &built.timings.stages {

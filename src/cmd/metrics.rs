@@ -3,15 +3,19 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use missing_report::config::Config;
+use missing_report::config::{Config, Overrides};
 use missing_report::output;
 use missing_report::timings::Timings;
 
 use crate::cli::{ExportFormat, MetricsArgs};
 
 pub fn run(args: &MetricsArgs) -> Result<()> {
-    let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
-    let figures = missing_report::compute(&config, &mut Timings::default())?;
+    let overrides = Overrides { period_end: args.period, ..args.input.overrides() };
+    let config = Config::load(args.input.config.as_deref(), overrides)?;
+    let mut figures = missing_report::compute(&config, &mut Timings::default())?;
+    if let Some(month) = args.period {
+        figures.metrics.keep_periods_ending(month);
+    }
     let mut bytes = Vec::new();
     match args.format {
         ExportFormat::Csv => figures.metrics.write_csv(&mut bytes)?,

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 
 use super::breakdown::{breakdown_rows, BreakdownRow};
-use super::catalogue::{Cohort, Metric, Totals, Value};
+use super::catalogue::{Cohort, Metric, PeriodKind, Totals, Value};
 use super::dimension::Dimension;
 use super::engine::{self, month_expr};
 use super::export::{self, MetricRow};
@@ -65,6 +65,15 @@ impl Metrics {
     /// True when every month of `window` lies within the data.
     pub fn covers(&self, window: Window) -> bool {
         window.first >= self.first_month && window.last <= self.last_month
+    }
+
+    /// Keeps only the export rows of periods ending with `month`: that
+    /// month, the quarter and year ending with it, and the rolling twelve
+    /// months to it (`metrics --period`).
+    pub fn keep_periods_ending(&mut self, month: YearMonth) {
+        let ending: BTreeSet<(PeriodKind, &str)> =
+            self.periods.iter().filter(|p| p.window.last == month).map(|p| (p.kind, p.label.as_str())).collect();
+        self.rows.retain(|row| ending.contains(&(row.period_kind, row.period.as_str())));
     }
 
     /// Writes the export as CSV.

@@ -63,12 +63,7 @@ pub(super) fn definitions(context: &ReportContext, metrics: &Metrics) -> Vec<Def
             "Age",
             format!(
                 "Age in completed years at the start of the episode, in the bands {}.",
-                age_band_labels(&rules.age_bands)
-                    .iter()
-                    .filter(|l| *l != "unknown")
-                    .map(|l| category_label(Dimension::AgeBand, l))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                age_bands_in_words(rules)
             ),
         ),
         d(
@@ -122,15 +117,7 @@ pub(super) fn rules_table(context: &ReportContext, metrics: &Metrics, quality: &
     row("Interview timescale", format!("{} hours from the return", rules.rhi_timescale_hours));
     row("Repeat-missing trigger", format!("{} episodes within {} days", rules.repeat.episodes, rules.repeat.days));
     row("Most frequently missing", format!("The {} children with most episodes", rules.top_n));
-    row(
-        "Age bands",
-        age_band_labels(&rules.age_bands)
-            .iter()
-            .filter(|l| *l != "unknown")
-            .map(|l| category_label(Dimension::AgeBand, l))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
+    row("Age bands", age_bands_in_words(rules));
     row(
         "Small numbers",
         if metrics.suppression_threshold > 0 {
@@ -144,4 +131,14 @@ pub(super) fn rules_table(context: &ReportContext, metrics: &Metrics, quality: &
         row("Extract date (future starts)", format!("{} ({source})", long_date(date)));
     }
     table
+}
+
+/// `Under 10, 10 to 12, 13 to 15, 16 to 17, 18 and over`.
+fn age_bands_in_words(rules: &crate::rules::CountingRules) -> String {
+    age_band_labels(&rules.age_bands)
+        .iter()
+        .filter(|l| *l != "unknown")
+        .map(|l| category_label(Dimension::AgeBand, l))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
