@@ -393,3 +393,27 @@ fn final_refuses_a_scrutiny_cover_sheet_with_details_unset() {
         "{message}"
     );
 }
+
+#[test]
+fn the_corporate_pack_counts_children_by_times_missing_in_the_latest_quarter() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let input = fixture("papers/monthly.csv");
+    build(&["--template", "corporate-parenting", "-i", input.to_str().unwrap(), "--period", "2024-06"], &out);
+    // Apr to Jun 2024: c3 and c5 once each (missing from home); c1 and c4
+    // twice each (in care), c2 twice (from home).
+    let (title, rows) = csv_table(&out.join("tables/episodes_per_child_latest_quarter.csv"));
+    assert_eq!(title, "Children by number of episodes in 2024-25 Q1 (Apr 2024 to Jun 2024)");
+    assert_eq!(rows[0], ["", "All children: children", "In our care: children"]);
+    let expected = [("1", "2", "0"), ("2", "3", "2"), ("3", "0", "0"), ("6 to 10", "0", "0"), ("11 or more", "0", "0")];
+    for (band, all, care) in expected {
+        let row = rows.iter().find(|r| r[0] == band).unwrap_or_else(|| panic!("no band {band}"));
+        assert_eq!(row[1..], [all, care], "band {band}");
+    }
+    let text = tool("pdftotext", &out.join("report.pdf"));
+    assert!(text.contains("Children by number of episodes in 2024-25 Q1"), "the pack prints the quarter's table");
+    // A period ending mid-quarter looks back to the quarter before, which this data does not cover.
+    let out = dir.path().join("may");
+    build(&["--template", "corporate-parenting", "-i", input.to_str().unwrap(), "--period", "2024-05"], &out);
+    assert!(!out.join("tables/episodes_per_child_latest_quarter.csv").exists());
+}
