@@ -410,7 +410,7 @@ fn the_corporate_pack_counts_children_by_times_missing_in_the_latest_quarter() {
         let row = rows.iter().find(|r| r[0] == band).unwrap_or_else(|| panic!("no band {band}"));
         assert_eq!(row[1..], [all, care], "band {band}");
     }
-    let text = tool("pdftotext", &out.join("report.pdf"));
+    let text = layout_text(&out.join("report.pdf"));
     assert!(text.contains("Children by number of episodes in 2024-25 Q1"), "the pack prints the quarter's table");
     // A period ending mid-quarter looks back to the quarter before, which this data does not cover.
     let out = dir.path().join("may");
