@@ -9,9 +9,6 @@ pub const DEFAULT_CONFIG: &str = include_str!("../config/default.yaml");
 pub const EXAMPLE_EPISODES: &[u8] = include_bytes!("../examples/episodes.csv");
 pub const EXAMPLE_EPISODES_NAME: &str = "examples/episodes.csv (bundled example)";
 
-/// `examples/commentary.md`: the commentary file `init` starts users with.
-pub const EXAMPLE_COMMENTARY: &str = include_str!("../examples/commentary.md");
-
 pub const DEFAULT_TEMPLATE: &str = "overview";
 pub const TEMPLATE_NAMES: &[&str] = &["overview", "scrutiny", "corporate-parenting"];
 

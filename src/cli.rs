@@ -94,9 +94,14 @@ pub struct BuildArgs {
     /// Also write each chart as a PNG (twice its SVG size) beside the SVG.
     #[arg(long)]
     pub png: bool,
-    /// Refuse to write a PDF that still shows commentary placeholders.
+    /// Refuse to write anything while the paper shows a commentary
+    /// placeholder, a cover detail to set or init's starter text, or the
+    /// commentary holds a number that matches no figure of the paper.
     #[arg(long = "final")]
     pub final_version: bool,
+    /// With --final: let typed numbers that match no figure stand (a figure from another source).
+    #[arg(long, requires = "final_version")]
+    pub accept_numbers: bool,
     /// Print how long each stage took.
     #[arg(long)]
     pub timings: bool,

@@ -31,7 +31,7 @@ use crate::config::Config;
 use crate::ingest::{DataQuality, InputFile, UnusableInput};
 use crate::metrics::Metrics;
 use crate::output::OutputFile;
-use crate::report::{Commentary, ReportData};
+use crate::report::{CommentaryFile, NumberFinding, ReportData, TemplateSlot};
 use crate::timings::Timings;
 
 /// The figures and how the rows behind them were read.
@@ -65,7 +65,23 @@ pub struct BuildOutput {
     pub placeholders: Vec<String>,
     /// Cover details the template shows as unset (`report.<key>`).
     pub unset_details: Vec<String>,
+    /// Commentary slots still holding the starter text `init` wrote.
+    pub starter_slots: Vec<String>,
+    /// Numbers typed in the commentary that match no figure of the paper.
+    pub number_findings: Vec<NumberFinding>,
+    /// The template's commentary slots, in the order it shows them.
+    pub slots: Vec<TemplateSlot>,
     pub timings: Timings,
+}
+
+/// What a build refuses to print.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// `--final`: no placeholder, cover detail to set or starter text, and
+    /// no typed number that matches no figure.
+    pub final_paper: bool,
+    /// `--accept-numbers`: with `--final`, let typed numbers that match no figure stand.
+    pub accept_numbers: bool,
 }
 
 impl BuildOutput {
@@ -76,39 +92,58 @@ impl BuildOutput {
 }
 
 /// Runs every stage; writes nothing.
-pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
+pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let mut timings = Timings::default();
     let Figures { quality, metrics } = compute(config, &mut timings)?;
     let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
     let charts = timings.time("charts", || charts::draw(&metrics, &config.chart_context()))?;
     let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
-    let (data, inputs) = timings.time("report", || -> Result<_> {
-        let commentary = read_commentary(config.commentary.as_deref())?;
+    let commentary = read_commentary(config.commentary.as_deref())?;
+    let (data, inputs, findings) = timings.time("report", || -> Result<_> {
         let template = render::Template::load(&config.template)?;
         let narrative = narrative::summarise(&metrics, config.details.decimals);
-        let data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative, commentary);
+        let mut data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative);
+        let findings = data.set_commentary(&metrics, commentary.clone())?;
         let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
         let inputs = render::CompileInputs::new(&template, &data, &svgs)?;
-        Ok((data, inputs))
+        Ok((data, inputs, findings))
     })?;
     let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
+    report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
+    let starter_slots = report::commentary::starter_slots(&commentary);
 
     // Cover details a template marks as unset carry `report.<key>`; the rest are commentary slots.
     let (unset_details, placeholders): (Vec<String>, Vec<String>) =
         rendered.placeholders.into_iter().partition(|p| p.starts_with("report."));
-    if require_commentary && !(placeholders.is_empty() && unset_details.is_empty()) {
+    if gate.final_paper {
+        let file = config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default();
         let mut missing = Vec::new();
         if !placeholders.is_empty() {
             missing.push(format!(
-                "commentary placeholders for: {}. Add a `## <slot>` section for each to the commentary file{}",
+                "commentary placeholders for: {}. Add a `## <slot>` section for each to the commentary file{file}",
                 placeholders.join(", "),
-                config.commentary.as_ref().map(|p| format!(" ({})", p.display())).unwrap_or_default()
+            ));
+        }
+        if !starter_slots.is_empty() {
+            missing.push(format!(
+                "the starter text in: {}. Replace each paragraph beginning \"{}\" in the commentary file{file}",
+                starter_slots.join(", "),
+                report::commentary::STARTER_MARK
             ));
         }
         if !unset_details.is_empty() {
             missing.push(format!("cover details to set in the configuration: {}", unset_details.join(", ")));
         }
-        bail!("--final: the report still has {}", missing.join("; and "));
+        if !findings.is_empty() && !gate.accept_numbers {
+            let list: Vec<String> = findings.iter().map(|f| format!("\n  {f}")).collect();
+            missing.push(format!(
+                "numbers in the commentary that match no figure of the paper (correct them, cite a live figure, or pass --accept-numbers if they come from elsewhere):{}",
+                list.concat()
+            ));
+        }
+        if !missing.is_empty() {
+            bail!("--final: the report still has {}", missing.join("; and "));
+        }
     }
     let mut files = Vec::new();
     for chart in &charts.charts {
@@ -147,17 +182,20 @@ pub fn build(config: &Config, require_commentary: bool) -> Result<BuildOutput> {
         warnings: rendered.warnings,
         placeholders,
         unset_details,
+        starter_slots,
+        number_findings: findings,
+        slots: rendered.slots,
         timings,
     })
 }
 
-fn read_commentary(path: Option<&Path>) -> Result<Commentary> {
+fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {
     match path {
         Some(path) => {
             let text = std::fs::read_to_string(path).with_context(|| format!("cannot read commentary file {}", path.display()))?;
-            Ok(report::commentary::parse(&text))
+            report::commentary::parse(&text, &path.display().to_string())
         }
-        None => Ok(Commentary::default()),
+        None => Ok(CommentaryFile::default()),
     }
 }
 

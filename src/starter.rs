@@ -10,15 +10,16 @@ use anyhow::{bail, Result};
 use crate::assets;
 use crate::output::OutputFile;
 
-/// The starter files under `dir`; an error if any already exists (init never overwrites).
-pub fn files(dir: &Path, template: &str) -> Result<Vec<OutputFile>> {
+/// The starter files under `dir`, with `commentary` as the commentary file;
+/// an error if any already exists (init never overwrites).
+pub fn files(dir: &Path, template: &str, commentary: String) -> Result<Vec<OutputFile>> {
     let Some(name) = assets::builtin_template(template) else {
         bail!("`{template}` is not a built-in template: choose one of {}", assets::TEMPLATE_NAMES.join(", "));
     };
     let main = format!("{name}.typ");
     let mut files = vec![
         OutputFile::new(dir.join("missing-report.yaml"), starter_config().into_bytes()),
-        OutputFile::new(dir.join("commentary.md"), assets::EXAMPLE_COMMENTARY.as_bytes().to_vec()),
+        OutputFile::new(dir.join("commentary.md"), commentary.into_bytes()),
     ];
     for (file, text) in assets::TEMPLATE_FILES {
         if *file == main {
@@ -47,7 +48,7 @@ mod tests {
     #[test]
     fn the_starter_config_uses_the_copied_commentary_and_template_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let files = files(dir.path(), "scrutiny").unwrap();
+        let files = files(dir.path(), "scrutiny", "## summary\n".into()).unwrap();
         let config = String::from_utf8(files[0].bytes.clone()).unwrap();
         assert!(files[0].path.ends_with("missing-report.yaml"));
         assert!(config.contains("\ncommentary: commentary.md") && config.contains("\ntemplate: templates\n"), "{config}");
@@ -56,9 +57,9 @@ mod tests {
         assert!(files.iter().any(|f| f.path == dir.path().join("templates/components.typ")));
         assert!(!files.iter().any(|f| f.path == dir.path().join("templates/overview.typ")));
         std::fs::write(dir.path().join("commentary.md"), "mine").unwrap();
-        let refused = format!("{:#}", super::files(dir.path(), "scrutiny").unwrap_err());
+        let refused = format!("{:#}", super::files(dir.path(), "scrutiny", String::new()).unwrap_err());
         assert!(refused.contains("commentary.md already exists"), "{refused}");
-        let unknown = format!("{:#}", super::files(dir.path(), "fancy").unwrap_err());
+        let unknown = format!("{:#}", super::files(dir.path(), "fancy", String::new()).unwrap_err());
         assert!(unknown.contains("`fancy` is not a built-in template"), "{unknown}");
     }
 }

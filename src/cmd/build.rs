@@ -4,14 +4,15 @@ use std::time::Instant;
 
 use anyhow::Result;
 use missing_report::config::Config;
-use missing_report::output;
+use missing_report::{output, Gate};
 
 use crate::cli::BuildArgs;
 
 pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
     let config = Config::load(args.input.config.as_deref(), args.overrides())?;
-    let mut built = missing_report::build(&config, args.final_version)?;
+    let gate = Gate { final_paper: args.final_version, accept_numbers: args.accept_numbers };
+    let mut built = missing_report::build(&config, gate)?;
     built.timings.time("write", || output::write_files(&config.output, &built.files))?;
     if let Some(dir) = &config.emit_bundle {
         output::write_files(dir, &built.bundle)?;
@@ -37,6 +38,12 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     );
     if !built.placeholders.is_empty() {
         eprintln!("commentary still to write (placeholders shown): {}", built.placeholders.join(", "));
+    }
+    if !built.starter_slots.is_empty() {
+        eprintln!("commentary still holding init's starter text: {}", built.starter_slots.join(", "));
+    }
+    for finding in &built.number_findings {
+        eprintln!("number check: {finding}");
     }
     if !built.unset_details.is_empty() {
         eprintln!("cover details still to set in the configuration (marked in the paper): {}", built.unset_details.join(", "));

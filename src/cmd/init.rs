@@ -3,10 +3,16 @@
 use std::path::Path;
 
 use anyhow::Result;
-use missing_report::{output, starter};
+use missing_report::config::{Config, Overrides, RawConfig};
+use missing_report::report::commentary;
+use missing_report::{output, starter, Gate};
 
 pub fn run(dir: &Path, template: &str) -> Result<()> {
-    for file in starter::files(dir, template)? {
+    // The template's slots, from building it on the bundled example.
+    let example =
+        Config::resolve(RawConfig::default(), Path::new("."), Overrides { template: Some(template.into()), ..Overrides::default() })?;
+    let slots = missing_report::build(&example, Gate::default())?.slots;
+    for file in starter::files(dir, template, commentary::starter_file(template, &slots))? {
         output::write_atomically(&file.path, &file.bytes)?;
         eprintln!("wrote {}", file.path.display());
     }

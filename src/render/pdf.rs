@@ -18,10 +18,15 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::inputs::CompileInputs;
 use crate::assets;
+use crate::report::TemplateSlot;
 
 /// The label a template's placeholder box carries (`#metadata(slot) <missing-commentary>`),
 /// so `--final` can find commentary slots left empty.
 pub const PLACEHOLDER_LABEL: &str = "missing-commentary";
+/// The label every commentary slot carries (`#metadata((slot: id, title: ..,
+/// hint: ..)) <commentary-slot>`), filled or not, so the build knows the
+/// template's slots.
+pub const SLOT_LABEL: &str = "commentary-slot";
 /// The label a printed table carries (`#metadata(name) <table-shown>`), so
 /// the workbook and CSV files hold exactly the tables the paper prints.
 pub const TABLE_LABEL: &str = "table-shown";
@@ -36,6 +41,8 @@ pub struct Rendered {
     pub placeholders: Vec<String>,
     /// Names of the tables the paper prints, in the order it prints them.
     pub tables: Vec<String>,
+    /// The commentary slots the template shows, in the order it shows them.
+    pub slots: Vec<TemplateSlot>,
 }
 
 fn file_id(path: &str) -> Result<FileId> {
@@ -79,6 +86,7 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
             tables.push(name);
         }
     }
+    let slots = template_slots(&document);
     // The template sets the document's date from data.json; this is the fallback.
     let timestamp = Datetime::from_ymd_hms(date.year_ce().1 as i32, date.month() as u8, date.day() as u8, 12, 0, 0).map(Timestamp::new_utc);
     let standards = PdfStandards::new(&[PdfStandard::Ua_1]).map_err(|e| anyhow!("PDF/UA-1: {e:?}"))?;
@@ -88,17 +96,41 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
     if pdf.is_empty() {
         bail!("the template produced an empty PDF");
     }
-    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders, tables })
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders, tables, slots })
 }
 
-/// The string values of every `#metadata(..) <label>` in document order.
-fn labelled(document: &PagedDocument, label: &str) -> Vec<String> {
+/// The values of every `#metadata(..) <label>` in document order.
+fn metadata(document: &PagedDocument, label: &str) -> Vec<Value> {
     let Some(label) = Label::new(PicoStr::intern(label)) else { return Vec::new() };
     document
         .introspector()
         .query(&Selector::Label(label))
         .iter()
         .filter_map(|content| content.to_packed::<MetadataElem>().map(|m| m.value.clone()))
+        .collect()
+}
+
+/// Each slot once, from its `<commentary-slot>` markers.
+fn template_slots(document: &PagedDocument) -> Vec<TemplateSlot> {
+    let mut slots: Vec<TemplateSlot> = Vec::new();
+    for value in metadata(document, SLOT_LABEL) {
+        let Value::Dict(dict) = value else { continue };
+        let text = |key: &str| match dict.get(key) {
+            Ok(Value::Str(s)) => Some(s.to_string()),
+            _ => None,
+        };
+        let Some(id) = text("slot") else { continue };
+        if !slots.iter().any(|s| s.id == id) {
+            slots.push(TemplateSlot { id, title: text("title"), hint: text("hint") });
+        }
+    }
+    slots
+}
+
+/// The string values of every `#metadata(..) <label>` in document order.
+fn labelled(document: &PagedDocument, label: &str) -> Vec<String> {
+    metadata(document, label)
+        .into_iter()
         .map(|value| match value {
             Value::Str(s) => s.to_string(),
             other => format!("{other:?}"),

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use charts::{ChartRef, OmittedChartRef};
-pub use commentary::Commentary;
+pub use commentary::{Commentary, CommentaryFile, NumberFinding, TemplateSlot};
 pub use context::ReportContext;
 pub use definitions::Definition;
 pub use details::{Classification, ReportDetails};
@@ -90,14 +90,7 @@ pub struct Meta {
 
 impl ReportData {
     /// The paper's view of the figures.
-    pub fn new(
-        context: &ReportContext,
-        metrics: &Metrics,
-        charts: &Charts,
-        quality: &DataQuality,
-        narrative: &Narrative,
-        commentary: Commentary,
-    ) -> Self {
+    pub fn new(context: &ReportContext, metrics: &Metrics, charts: &Charts, quality: &DataQuality, narrative: &Narrative) -> Self {
         let numbers = Numbers { decimals: context.details.decimals };
         let threshold = metrics.suppression_threshold;
         let suppression = (threshold > 0).then(|| {
@@ -128,10 +121,32 @@ impl ReportData {
             suppression,
             charts: charts::chart_refs(charts),
             omitted_charts: charts::omitted_chart_refs(charts),
-            commentary,
+            commentary: Commentary::default(),
             data_quality: quality::summary(metrics, quality),
             definitions: definitions::definitions(context, metrics),
         }
+    }
+}
+
+impl ReportData {
+    /// Takes the managers' commentary: fills in its live figures, then
+    /// returns the typed numbers that match no figure of the paper.
+    pub fn set_commentary(&mut self, metrics: &Metrics, mut file: CommentaryFile) -> anyhow::Result<Vec<NumberFinding>> {
+        let numbers = Numbers { decimals: self.meta.details.decimals };
+        let m = &self.meta;
+        let periods = [
+            ("month", m.latest_month.clone()),
+            ("quarter", m.latest_quarter.clone()),
+            ("year", m.year_label.clone()),
+            ("previous_year", m.previous_year_label.clone()),
+            ("reporting_period", m.reporting_period.clone()),
+            ("rolling12", metrics.windows.rolling12.name()),
+        ];
+        let book = commentary::FigureBook::new(metrics, numbers, &periods);
+        book.fill(&mut file)?;
+        let findings = commentary::check(&mut file, &commentary::candidates(&self.tables, &book));
+        self.commentary = file.commentary();
+        Ok(findings)
     }
 }
 

@@ -1,0 +1,17 @@
+//! The managers' commentary: read faithfully from Markdown (`markdown`)
+//! into data (`blocks`), with live figures filled in (`live`), typed numbers checked
+//! against the paper (`numbers`) and headings checked against the
+//! template's slots (`slots`).
+
+mod blocks;
+mod live;
+mod markdown;
+mod nearest;
+mod numbers;
+mod slots;
+
+pub use blocks::{plain_text, Block, Commentary, CommentaryFile, Inline, SlotText};
+pub use live::{FigureBook, LiveFigure, COHORTS, WINDOWS};
+pub use markdown::parse;
+pub use numbers::{candidates, check, Candidate, NumberFinding};
+pub use slots::{check_headings, starter_file, starter_slots, TemplateSlot, STARTER_MARK};
