@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use missing_report::report::commentary::{self, FigureBook, LiveFigure};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -117,11 +117,21 @@ proptest! {
 fn fuzz_for_a_while() {
     let seconds: u64 = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let started = Instant::now();
-    let mut runs = 0u64;
-    let mut runner = TestRunner::new(Config { cases: 10_000, failure_persistence: None, ..Config::default() });
+    let executions = std::cell::Cell::new(0u64);
+    let mut round = 0u64;
     while started.elapsed() < Duration::from_secs(seconds) {
-        runner.run(&markdown(), |text| convert(&text)).unwrap();
-        runs += 10_000;
+        // A fresh runner per round, each from its own seed, so rounds try different inputs.
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&round.to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed);
+        let mut runner = TestRunner::new_with_rng(Config { cases: 1_000, failure_persistence: None, ..Config::default() }, rng);
+        runner
+            .run(&markdown(), |text| {
+                executions.set(executions.get() + 1);
+                convert(&text)
+            })
+            .unwrap();
+        round += 1;
     }
-    println!("fuzz: {runs} inputs in {:.0} s, no panic", started.elapsed().as_secs_f64());
+    println!("fuzz: {} inputs in {:.0} s ({round} rounds), no panic", executions.get(), started.elapsed().as_secs_f64());
 }
