@@ -109,6 +109,8 @@ pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
         Ok((data, inputs, findings))
     })?;
     let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
+    timings.stages.push((" layout", rendered.layout));
+    timings.stages.push((" pdf", rendered.pdf_export));
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
 

@@ -4,6 +4,8 @@
 //! or package resolver, so a template cannot read anything else, and the
 //! PDF's date comes from the report period, not the clock.
 
+use std::time::{Duration, Instant};
+
 use anyhow::{anyhow, bail, Result};
 use chrono::Datelike;
 use typst::diag::{Severity, SourceDiagnostic};
@@ -43,6 +45,9 @@ pub struct Rendered {
     pub tables: Vec<String>,
     /// The commentary slots the template shows, in the order it shows them.
     pub slots: Vec<TemplateSlot>,
+    /// Of the time taken: compiling (evaluating and laying out the pages), and writing the PDF.
+    pub layout: Duration,
+    pub pdf_export: Duration,
 }
 
 fn file_id(path: &str) -> Result<FileId> {
@@ -66,6 +71,7 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
         .with_static_file_resolver(binaries)
         .build();
     let main = file_id(&inputs.main)?;
+    let started = Instant::now();
     let compiled = engine.compile::<_, PagedDocument>(main);
     let warnings = describe_all(compiled.warnings.iter(), &sources);
     let document = compiled.output.map_err(|e| match e {
@@ -77,6 +83,7 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
         other => anyhow!("the template {} did not compile: {other}", inputs.main),
     })?;
 
+    let layout = started.elapsed();
     let mut placeholders = labelled(&document, PLACEHOLDER_LABEL);
     placeholders.sort();
     placeholders.dedup();
@@ -96,7 +103,8 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
     if pdf.is_empty() {
         bail!("the template produced an empty PDF");
     }
-    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders, tables, slots })
+    let pdf_export = started.elapsed() - layout;
+    Ok(Rendered { pdf, pages: document.pages().len(), warnings, placeholders, tables, slots, layout, pdf_export })
 }
 
 /// The values of every `#metadata(..) <label>` in document order.
