@@ -134,6 +134,11 @@ impl Config {
             };
         }
         raw.rules.check()?;
+        for pattern in &raw.input.date_formats {
+            if let Err(problem) = crate::ingest::check_date_format(pattern) {
+                bail!("input.date_formats: `{pattern}` {problem}");
+            }
+        }
         Ok(Config {
             details,
             period_end: overrides.period_end.or(raw.period.end),
@@ -153,6 +158,7 @@ impl Config {
                         (column.trim().to_lowercase(), map)
                     })
                     .collect(),
+                date_formats: raw.input.date_formats,
             },
             suppression_threshold: raw.suppression.threshold,
             targets: raw.targets,

@@ -59,6 +59,9 @@ pub struct RawInput {
     pub columns: BTreeMap<String, String>,
     /// Canonical column -> (extract value -> canonical value).
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// strftime-style patterns for date shapes INPUT.md does not read by
+    /// itself (`%m/%d/%Y %H:%M`), tried in order before those shapes.
+    pub date_formats: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -31,6 +31,8 @@ pub struct InputOptions {
     pub columns: BTreeMap<String, String>,
     /// Canonical column -> (extract value -> canonical value).
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Date patterns tried before the shapes INPUT.md reads by itself (checked by `check_date_format`).
+    pub date_formats: Vec<String>,
 }
 
 /// The layouts ingest reads (`input.layout`, `--layout`).

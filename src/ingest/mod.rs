@@ -31,6 +31,7 @@ pub use field::Field;
 pub use file::{InputFile, InputLocation};
 pub use quality::{Action, DataQuality, Finding, QualityRule};
 pub use read::{read_timed, IngestTimings};
+pub use values::check_date_format;
 
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.

@@ -111,6 +111,8 @@ pub struct DataQuality {
     pub extract_date: Option<chrono::NaiveDate>,
     /// Whether `extract_date` was configured rather than taken from the clock.
     pub extract_date_configured: bool,
+    /// Rows read from each file, in `files` order.
+    pub rows_per_file: Vec<usize>,
 }
 
 impl DataQuality {
@@ -139,9 +141,50 @@ impl DataQuality {
     }
 }
 
+impl DataQuality {
+    /// For each date column that failed on more than half of a file's rows:
+    /// two of its cells as written, the shapes read without configuration,
+    /// and the `input.date_formats` line that would read them.
+    pub fn date_hints(&self) -> Vec<String> {
+        let mut failed: BTreeMap<(usize, &str), Vec<&str>> = BTreeMap::new();
+        for finding in self.findings.iter().filter(|f| f.rule == QualityRule::UnparseableDate) {
+            failed.entry((finding.file, finding.column.as_str())).or_default().push(finding.value.as_str());
+        }
+        let mut hints = Vec::new();
+        for ((file, column), values) in failed {
+            let rows = self.rows_per_file.get(file).copied().unwrap_or(0);
+            if values.len() < 3 || values.len() * 2 <= rows {
+                continue;
+            }
+            let samples: Vec<&str> = values.iter().take(2).copied().collect();
+            let name = self.files.get(file).map(String::as_str).unwrap_or("");
+            let fix = match super::values::suggest_date_format(&samples) {
+                Some(pattern) => format!("add under input: `date_formats: [\"{pattern}\"]` to read them"),
+                None => "add under input: `date_formats: [\"...\"]` with a strftime pattern for them (e.g. \"%m/%d/%Y %H:%M\")".to_string(),
+            };
+            hints.push(format!(
+                "{name}: the dates in column {column} could not be read on {} of {rows} rows (e.g. `{}`); read without configuration: ISO (2023-04-03 14:05, 2023/04/03, with Z or +01:00), UK day-first (03/04/2023, 3-4-2023, 03.04.2023), 03-Apr-2023 or 3 April 2023, each with a 24- or 12-hour time; {fix}",
+                values.len(),
+                samples.join("`, `")
+            ));
+        }
+        hints
+    }
+}
+
 impl fmt::Display for DataQuality {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "read {} rows from {} file(s); {} kept", self.rows_read, self.files.len(), self.rows_kept)?;
+        // Absences stay among the kept rows (counted apart), so the three parts add up to the rows read.
+        let absences = self.findings.iter().filter(|f| f.rule == QualityRule::AbsenceExcluded).count();
+        writeln!(
+            f,
+            "read {} rows from {} file(s): {} counted as missing episodes, {} absences counted apart, {} not counted",
+            self.rows_read,
+            self.files.len(),
+            self.rows_kept - absences.min(self.rows_kept),
+            absences,
+            self.rows_read - self.rows_kept.min(self.rows_read)
+        )?;
         for note in &self.notes {
             writeln!(f, "  note: {note}")?;
         }
@@ -153,6 +196,9 @@ impl fmt::Display for DataQuality {
             let total: usize = actions.iter().map(|(_, n)| n).sum();
             let what = actions.iter().map(|(a, n)| format!("{n} {}", a.id())).collect::<Vec<_>>().join(", ");
             writeln!(f, "  {:<28} {:>7}  ({what}) {}", rule.id(), total, rule.description())?;
+        }
+        for hint in self.date_hints() {
+            writeln!(f, "  {hint}")?;
         }
         Ok(())
     }

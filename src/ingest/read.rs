@@ -144,6 +144,7 @@ fn read_rows(
     for (file, content, notes) in episode_files {
         let index = quality.files.len();
         quality.files.push(file.name.clone());
+        let rows_before = quality.rows_read;
         if notes.transcoded {
             quality.notes.push(format!("{} is not UTF-8: read as Windows-1252", file.name));
         }
@@ -163,7 +164,15 @@ fn read_rows(
                 // episode ids from growing (and being copied) a row at a time.
                 columns.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
             }
-            let reader = RowReader { file: index, sources, value_maps, ssd, rules: &context.rules, today };
+            let reader = RowReader {
+                file: index,
+                sources,
+                value_maps,
+                ssd,
+                rules: &context.rules,
+                today,
+                date_formats: &context.options.date_formats,
+            };
             // Rows parse in parallel a chunk at a time, then apply in input order.
             let mut apply_all = |parsed: Vec<Parsed<'_>>| {
                 let (duplicates, children, duplicate_check) = add_time(&times.keys, || columns.keys(&parsed));
@@ -187,6 +196,7 @@ fn read_rows(
             }
             Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
         })?;
+        quality.rows_per_file.push(quality.rows_read - rows_before);
         // A column counts as present only if every file has it.
         common = Some(match common {
             None => present,

@@ -14,7 +14,9 @@ use super::layout::Locator;
 use super::quality::{Action, Finding, QualityRule};
 use super::records::worth_threads;
 use super::ssd::SsdLookups;
-use super::values::{age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_yes_no};
+use super::values::{
+    age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_with_formats, parse_yes_no,
+};
 use crate::rules::CountingRules;
 
 /// Reads one file's rows through its mapping.
@@ -26,6 +28,8 @@ pub(super) struct RowReader<'a> {
     pub(super) ssd: &'a SsdLookups,
     pub(super) rules: &'a CountingRules,
     pub(super) today: NaiveDate,
+    /// `input.date_formats`, tried before the shapes read by themselves.
+    pub(super) date_formats: &'a [String],
 }
 
 /// Findings of one kept row, gathered per rule so each rule gives one finding.
@@ -43,6 +47,11 @@ impl RowFindings {
 }
 
 impl RowReader<'_> {
+    /// A date or datetime cell: the configured patterns first, then every shape of INPUT.md.
+    fn timestamp(&self, text: &str) -> Option<NaiveDateTime> {
+        parse_with_formats(text, self.date_formats).or_else(|| parse_timestamp(text))
+    }
+
     /// The trimmed cell of `field` after value mapping; `None` when blank or absent.
     pub(super) fn cell<'r, C: Cells>(&'r self, cells: &'r C, row: usize, field: Field) -> Option<Cow<'r, str>> {
         let raw: Cow<'r, str> = match self.sources[field as usize]? {
@@ -61,7 +70,7 @@ impl RowReader<'_> {
             }
             Locator::LookedAfter => {
                 let child = self.cell(cells, row, Field::ChildId)?;
-                let start = self.cell(cells, row, Field::Start).and_then(|s| parse_timestamp(&s));
+                let start = self.cell(cells, row, Field::Start).and_then(|s| self.timestamp(&s));
                 Cow::Borrowed(self.ssd.looked_after(&child, start))
             }
         };
@@ -100,7 +109,7 @@ impl RowReader<'_> {
         if !blank.is_empty() {
             return Parsed::Excluded(finding(QualityRule::MissingRequired, &blank, Action::Excluded));
         }
-        let Some(start) = get(Field::Start).and_then(|s| parse_timestamp(&s)) else {
+        let Some(start) = get(Field::Start).and_then(|s| self.timestamp(&s)) else {
             return Parsed::Excluded(finding(QualityRule::UnparseableDate, &[Field::Start], Action::Excluded));
         };
         let episode_id = get(Field::EpisodeId).unwrap_or_default();
@@ -147,7 +156,7 @@ impl RowReader<'_> {
         let rhi_offered = flag(Field::RhiOffered, &mut kept);
         let date = |field: Field, kept: &mut RowFindings| -> Option<NaiveDateTime> {
             let value = get(field)?;
-            let parsed = parse_timestamp(&value);
+            let parsed = self.timestamp(&value);
             if parsed.is_none() {
                 kept.add(QualityRule::UnparseableDate, field, &value, Action::FieldIgnored);
             }

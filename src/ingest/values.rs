@@ -1,7 +1,7 @@
 //! Cell values as INPUT.md reads them: dates (ISO or day-first, never
 //! month-first), Y/N variants, blanks, ages, ethnicity groups and reasons.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 pub const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch");
 
@@ -147,53 +147,186 @@ pub(super) fn parse_iso_exact(text: &str) -> Option<NaiveDateTime> {
     NaiveDate::from_ymd_opt(year as i32, month, day)?.and_hms_opt(hour, minute, second)
 }
 
-/// Every accepted shape: ISO or day-first, with or without a time.
+/// Every shape INPUT.md lists, none of which can be misread: ISO (`-` or
+/// `/`), ISO with a zone (converted to UK local time), UK day-first (`/`,
+/// `-` or `.`), day, month name and year (`03-Apr-2023`, `3 April 2023`),
+/// each with an optional 24- or 12-hour time (`14:05`, `2:05 PM`). Never
+/// month-first; years outside 1900-2100 and impossible dates give `None`.
 pub(super) fn parse_any_timestamp(text: &str) -> Option<NaiveDateTime> {
-    let (date_part, time_part) = match text.find(['T', ' ']) {
-        Some(i) if text.as_bytes()[i] == b'T' && text[..i].contains('-') => (&text[..i], Some(&text[i + 1..])),
-        Some(i) if text.as_bytes()[i] == b' ' => (&text[..i], Some(text[i + 1..].trim_start())),
-        Some(_) => return None,
-        None => (text, None),
+    let text = text.trim();
+    if let Some(zoned) = parse_zoned(text) {
+        return Some(zoned);
+    }
+    // The date, then whatever follows it as the time.
+    let (date, rest) = if let Some((first, rest)) =
+        text.split_once('T').filter(|(first, _)| first.len() >= 8 && first[..4].bytes().all(|b| b.is_ascii_digit()))
+    {
+        (numeric_date(first)?, rest)
+    } else {
+        let mut words = text.splitn(2, char::is_whitespace);
+        let first = words.next()?;
+        let after = words.next().unwrap_or("").trim_start();
+        match numeric_date(first) {
+            Some(date) => (date, after),
+            None => {
+                // `3 Apr 2023 ...`, or `03-Apr-2023 ...` read by numeric_date's named form.
+                let mut parts = text.split_whitespace();
+                let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+                let date = ymd(number(year, 4, 4)?, month_number(month)?, number(day, 1, 2)?)?;
+                let consumed = text.find(year)? + year.len();
+                (date, text[consumed..].trim_start())
+            }
+        }
     };
-    let number = |s: &str, min_len: usize, max_len: usize| -> Option<u32> {
-        (s.len() >= min_len && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
-    };
-    let mut parts = date_part.split(['-', '/']);
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return date.and_hms_opt(0, 0, 0);
+    }
+    let (hour, minute, second) = parse_time(rest)?;
+    date.and_hms_opt(hour, minute, second)
+}
+
+fn number(s: &str, min_len: usize, max_len: usize) -> Option<u32> {
+    (s.len() >= min_len && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+fn ymd(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1900..=2100).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// `January` or `Jan` (any case) as 1.
+fn month_number(word: &str) -> Option<u32> {
+    const NAMES: [&str; 12] =
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let word = word.to_ascii_lowercase();
+    let word = word.trim_end_matches([',', '.']);
+    NAMES
+        .iter()
+        .position(|name| {
+            word.len() >= 3 && (*name == word || (word.len() == 3 && name.starts_with(word)) || (word == "sept" && *name == "september"))
+        })
+        .map(|i| i as u32 + 1)
+}
+
+/// `text` read with the first of `formats` (strftime-style patterns from
+/// `input.date_formats`) that reads all of it. A pattern without a time
+/// reads a date at midnight, and a datetime pattern's date part also reads
+/// a date alone (`%m/%d/%Y %H:%M` reads a date of birth `04/13/2011`).
+pub fn parse_with_formats(text: &str, formats: &[String]) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    formats.iter().find_map(|pattern| {
+        let date_part = ["T%H", " %H", " %I", " %-H", " %-I"].iter().filter_map(|time| pattern.find(time)).min().map(|end| &pattern[..end]);
+        let parsed = NaiveDateTime::parse_from_str(text, pattern)
+            .ok()
+            .or_else(|| NaiveDate::parse_from_str(text, pattern).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+            .or_else(|| NaiveDate::parse_from_str(text, date_part?).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))?;
+        (1900..=2100).contains(&parsed.year()).then_some(parsed)
+    })
+}
+
+/// Why a `date_formats` pattern cannot be used, if it cannot: it does not
+/// parse, or it does not give a year, a month and a day.
+pub fn check_date_format(pattern: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    let items: Vec<Item> = StrftimeItems::new(pattern).collect();
+    if items.iter().any(|item| matches!(item, Item::Error)) {
+        return Err("is not a date pattern chrono can read (see strftime: %d day, %m month, %b month name, %Y year, %H:%M time)".into());
+    }
+    let has = |specs: &[&str]| specs.iter().any(|s| pattern.contains(s));
+    if !has(&["%Y", "%y", "%G"]) || !has(&["%m", "%b", "%B", "%h"]) || !has(&["%d", "%e"]) {
+        return Err("must give a year (%Y or %y), a month (%m or %b) and a day (%d)".into());
+    }
+    Ok(())
+}
+
+/// Patterns for shapes the reader does not guess, offered when a date
+/// column fails: the first that reads every sample is suggested.
+const SUGGESTED_FORMATS: [&str; 12] = [
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+    "%d-%m-%y %H:%M",
+    "%d-%m-%y",
+    "%Y%m%d %H%M",
+    "%Y%m%d%H%M%S",
+    "%Y%m%d",
+    "%d%m%Y",
+    "%d %b %y",
+];
+
+/// A `date_formats` pattern that reads every one of `samples`, if one of the common ones does.
+pub fn suggest_date_format(samples: &[&str]) -> Option<&'static str> {
+    SUGGESTED_FORMATS.into_iter().find(|pattern| samples.iter().all(|s| parse_with_formats(s, &[pattern.to_string()]).is_some()))
+}
+
+/// One word holding a date: `2023-04-03`, `2023/04/03` (year first), or
+/// `03/04/2023`, `3-4-2023`, `03.04.2023`, `03-Apr-2023` (day first).
+fn numeric_date(word: &str) -> Option<NaiveDate> {
+    let separator = word.chars().find(|c| matches!(c, '-' | '/' | '.'))?;
+    let mut parts = word.split(separator);
     let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() {
         return None;
     }
-    let (year, month, day) = if date_part.contains('-') && !date_part.contains('/') {
-        (number(a, 4, 4)?, number(b, 1, 2)?, number(c, 1, 2)?)
-    } else if date_part.contains('/') && !date_part.contains('-') {
-        (number(c, 4, 4)?, number(b, 1, 2)?, number(a, 1, 2)?)
+    if a.len() == 4 {
+        ymd(number(a, 4, 4)?, number(b, 1, 2)?, number(c, 1, 2)?)
     } else {
-        return None;
+        let month = number(b, 1, 2).or_else(|| month_number(b))?;
+        ymd(number(c, 4, 4)?, month, number(a, 1, 2)?)
+    }
+}
+
+/// `14:05`, `14:05:09`, `14:05:09.123`, `2:05 PM`, `02:05pm`, `2 pm`.
+fn parse_time(text: &str) -> Option<(u32, u32, u32)> {
+    let lower = text.to_ascii_lowercase();
+    let (clock, half) = match lower.strip_suffix("am").or_else(|| lower.strip_suffix("a.m.")) {
+        Some(clock) => (clock.trim_end(), Some(false)),
+        None => match lower.strip_suffix("pm").or_else(|| lower.strip_suffix("p.m.")) {
+            Some(clock) => (clock.trim_end(), Some(true)),
+            None => (lower.as_str(), None),
+        },
     };
-    if !(1900..=2100).contains(&year) {
+    let clock = clock.split('.').next()?;
+    let mut fields = clock.split(':');
+    let hour = number(fields.next()?, 1, 2)?;
+    let minute = match fields.next() {
+        Some(m) => number(m, 2, 2)?,
+        None if half.is_some() => 0,
+        None => return None,
+    };
+    let second = match fields.next() {
+        Some(s) => number(s, 2, 2)?,
+        None => 0,
+    };
+    if fields.next().is_some() {
         return None;
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    let (hour, minute, second) = match time_part {
-        None => (0, 0, 0),
-        Some(t) => {
-            let t = t.split('.').next()?;
-            let mut fields = t.split(':');
-            let hour = number(fields.next()?, 1, 2)?;
-            let minute = number(fields.next()?, 2, 2)?;
-            let second = match fields.next() {
-                Some(s) => number(s, 2, 2)?,
-                None => 0,
-            };
-            if fields.next().is_some() {
-                return None;
-            }
-            (hour, minute, second)
-        }
+    let hour = match half {
+        None => hour,
+        Some(_) if !(1..=12).contains(&hour) => return None,
+        Some(false) => hour % 12,
+        Some(true) => hour % 12 + 12,
     };
-    let time = date.and_hms_opt(hour, minute, second)?;
-    debug_assert_eq!(time.hour(), hour);
-    Some(time)
+    Some((hour, minute, second))
+}
+
+/// ISO with a zone (`2023-04-03T13:05:00Z`, `...+01:00`), as UK local time
+/// (Europe/London, summer time included).
+fn parse_zoned(text: &str) -> Option<NaiveDateTime> {
+    let zone_given = text.ends_with(['Z', 'z'])
+        || text.get(text.len().saturating_sub(6)..).is_some_and(|tail| tail.starts_with(['+', '-']) && tail.as_bytes()[3] == b':');
+    if !zone_given || text.len() < 17 {
+        return None;
+    }
+    let with_seconds = if text.as_bytes().get(16) == Some(&b':') { text.to_string() } else { format!("{}:00{}", &text[..16], &text[16..]) };
+    let parsed = chrono::DateTime::parse_from_rfc3339(&with_seconds).ok()?;
+    let local = parsed.with_timezone(&chrono_tz::Europe::London).naive_local();
+    (1900..=2100).contains(&local.year()).then_some(local)
 }
 
 #[cfg(test)]
@@ -256,6 +389,60 @@ mod tests {
         assert_eq!(ts("2101-01-01"), None);
         assert_eq!(ts("2023-04-03 25:00"), None);
         assert_eq!(ts("yesterday"), None);
+    }
+
+    #[test]
+    fn every_shape_of_input_md_reads_the_same_moment() {
+        for text in [
+            "2023-04-03 14:05",
+            "2023-04-03T14:05:00",
+            "2023/04/03 14:05",
+            "2023-04-03T13:05:00Z",
+            "2023-04-03T14:05:00+01:00",
+            "2023-04-03T13:05Z",
+            "03/04/2023 14:05",
+            "3/4/2023 14:05",
+            "03-04-2023 14:05",
+            "03.04.2023 14:05",
+            "03-Apr-2023 14:05",
+            "3 Apr 2023 14:05",
+            "03 APRIL 2023 14:05",
+            "03/04/2023 2:05 PM",
+            "03/04/2023 02:05pm",
+            "3 April 2023 2:05 pm",
+        ] {
+            assert_eq!(ts(text).as_deref(), Some("2023-04-03 14:05:00"), "{text}");
+        }
+        // Winter: Z is UK time; summer time moves an hour.
+        assert_eq!(ts("2023-01-10T09:30:00Z").as_deref(), Some("2023-01-10 09:30:00"));
+        assert_eq!(ts("2023-07-10T23:30:00Z").as_deref(), Some("2023-07-11 00:30:00"));
+        assert_eq!(ts("05-Mar-2024 14:30").as_deref(), Some("2024-03-05 14:30:00"));
+        assert_eq!(ts("02/04/2023 08:56 PM").as_deref(), Some("2023-04-02 20:56:00"));
+        assert_eq!(ts("2024/03/05").as_deref(), Some("2024-03-05 00:00:00"));
+        assert_eq!(ts("12/04/2023 12:00 AM").as_deref(), Some("2023-04-12 00:00:00"));
+        // Never guessed: month-first, two-digit years, 13 PM, a compact date.
+        assert_eq!(ts("04/13/2023"), None);
+        assert_eq!(ts("03/04/23"), None);
+        assert_eq!(ts("03/04/2023 13:05 PM"), None);
+        assert_eq!(ts("20230403"), None);
+        assert_eq!(ts("3 Foo 2023"), None);
+    }
+
+    #[test]
+    fn configured_patterns_come_first_and_are_checked() {
+        let us = ["%m/%d/%Y %H:%M".to_string()];
+        let at = |text: &str| parse_with_formats(text, &us).map(|t| t.format("%Y-%m-%d %H:%M").to_string());
+        assert_eq!(at("04/13/2023 09:05").as_deref(), Some("2023-04-13 09:05"));
+        assert_eq!(at("04/05/2023 09:05").as_deref(), Some("2023-04-05 09:05"), "month first, as configured");
+        assert_eq!(at("04/13/2011").as_deref(), Some("2011-04-13 00:00"), "the date part reads a date alone");
+        assert_eq!(at("13/04/2023 09:05"), None);
+        assert_eq!(parse_with_formats("01/01/1850", &["%d/%m/%Y".to_string()]), None);
+        assert!(check_date_format("%d/%m/%y").is_ok());
+        assert!(check_date_format("%H:%M").unwrap_err().contains("must give a year"));
+        assert!(check_date_format("%d/%m/%Y %Q").unwrap_err().contains("not a date pattern"));
+        assert_eq!(suggest_date_format(&["04/13/2023 09:05", "12/31/2023 23:00"]), Some("%m/%d/%Y %H:%M"));
+        assert_eq!(suggest_date_format(&["20230403 1405"]), Some("%Y%m%d %H%M"));
+        assert_eq!(suggest_date_format(&["soon"]), None);
     }
 
     #[test]

@@ -114,7 +114,11 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
             }
             end
         }
-        None => last_complete_month(latest, first_month),
+        // The month before the extract date when one is set (the extract is complete to it), within the data.
+        None => match context.rules.extract_date {
+            Some(extracted) => YearMonth::of(extracted).plus(-1).min(last_month).max(first_month),
+            None => last_complete_month(latest, first_month),
+        },
     };
     let report_windows = ReportWindows::new(period_end, context.year);
     let exported = export_windows(first_month, last_month, context.year);

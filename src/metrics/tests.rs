@@ -206,3 +206,19 @@ fn report_windows_follow_the_period_end() {
     assert_eq!(windows.rolling12.first, YearMonth::new(2023, 12));
     assert_eq!(last_complete_month(YearMonth::new(2025, 4), YearMonth::new(2022, 4)), YearMonth::new(2025, 3));
 }
+
+#[test]
+fn the_default_period_ends_the_month_before_the_extract_date() {
+    // An interview recorded on 1 April 2025 puts the latest time in April;
+    // without an extract date the period ends in March, the month before.
+    let csv = "episode_id,child_id,looked_after,start,end,rhi_completed\ne1,c1,Y,2024-04-10 10:00,2024-04-10 12:00,\ne2,c2,Y,2025-03-30 10:00,2025-03-31 12:00,2025-04-01 09:00\n";
+    assert_eq!(compute_from(csv, CountingRules::default()).windows.period_end, YearMonth::new(2025, 3));
+    // With the extract taken on 2 April 2025, March is complete and ends the period, even with no April record.
+    let early = "episode_id,child_id,looked_after,start,end\ne1,c1,Y,2024-04-10 10:00,2024-04-10 12:00\ne2,c2,Y,2025-03-30 10:00,2025-03-31 12:00\n";
+    assert_eq!(compute_from(early, CountingRules::default()).windows.period_end, YearMonth::new(2025, 2));
+    let rules = CountingRules { extract_date: chrono::NaiveDate::from_ymd_opt(2025, 4, 2), ..CountingRules::default() };
+    assert_eq!(compute_from(early, rules.clone()).windows.period_end, YearMonth::new(2025, 3));
+    // An extract date past the data keeps the period within it.
+    let late = CountingRules { extract_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 5), ..rules };
+    assert_eq!(compute_from(early, late).windows.period_end, YearMonth::new(2025, 3));
+}
