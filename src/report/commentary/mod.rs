@@ -11,7 +11,7 @@ mod numbers;
 mod slots;
 
 pub use blocks::{plain_text, Block, Commentary, CommentaryFile, Inline, SlotText};
-pub use live::{FigureBook, LiveFigure, COHORTS, WINDOWS};
+pub use live::{FigureBook, LiveFigure};
 pub use markdown::parse;
 pub use numbers::{candidates, check, Candidate, NumberFinding};
 pub use slots::{check_headings, starter_file, starter_slots, TemplateSlot, STARTER_MARK};

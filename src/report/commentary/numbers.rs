@@ -14,6 +14,7 @@ use std::fmt;
 
 use super::blocks::{visit_runs, CommentaryFile, Inline};
 use super::live::FigureBook;
+use crate::metrics::Cohort;
 use crate::report::table::Table;
 
 /// A figure of the paper a typed number may match.
@@ -80,22 +81,19 @@ const TOPICS: [(&[&str], &str); 14] = [
     (&["child", "young people", "young person"], "children"),
     (&["episode", "incident", "occasion"], "episodes"),
 ];
+/// The bits of `TOPICS`: the five kinds of interview figure, interviews in
+/// general, and the general children and episodes.
+const INTERVIEW_KINDS: u32 = 0b1_1111;
+const INTERVIEWS: u32 = 1 << 11;
 const GENERAL: u32 = 0b11 << 12;
 
 /// The children a text is about: all, unless it names those in care or those missing from home.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cohort {
-    All,
-    InCare,
-    FromHome,
-}
-
 fn cohort(text: &str) -> Cohort {
     let text = text.to_lowercase().replace('_', " ");
     if ["not looked after", "from home", "not in care"].iter().any(|w| text.contains(w)) {
-        Cohort::FromHome
+        Cohort::NotLookedAfter
     } else if ["looked after", "in our care", "in care", "cared for", "care leaver"].iter().any(|w| text.contains(w)) {
-        Cohort::InCare
+        Cohort::LookedAfter
     } else {
         Cohort::All
     }
@@ -111,11 +109,11 @@ fn topics(text: &str) -> u32 {
         }
     }
     // "Interviews completed": completed is specific enough; "return home interview" is general among interviews.
-    let specific = found & !GENERAL & !(1 << 11);
+    let specific = found & !GENERAL & !INTERVIEWS;
     if specific != 0 {
         specific
-    } else if found & (1 << 11) != 0 {
-        (1 << 11) | 0b1_1111
+    } else if found & INTERVIEWS != 0 {
+        INTERVIEWS | INTERVIEW_KINDS
     } else {
         found
     }
@@ -554,8 +552,8 @@ mod tests {
         );
         assert_eq!(topic_words(topics("children_rhi_completed.quarter.change")), "completed interviews");
         assert_eq!(topics("The weather was fine"), 0);
-        assert_eq!(cohort("Children in our care, month by month"), Cohort::InCare);
-        assert_eq!(cohort("not_looked_after.children.year"), Cohort::FromHome);
+        assert_eq!(cohort("Children in our care, month by month"), Cohort::LookedAfter);
+        assert_eq!(cohort("not_looked_after.children.year"), Cohort::NotLookedAfter);
         assert_eq!(cohort("an increase of 20% in children"), Cohort::All);
         let change = |text: &str| is_written_as_change(text, &tokens(text)[0]);
         assert!(change("an increase of 20% in children") && change("a 20% rise") && change("up 5") && change("+55"));
