@@ -4,9 +4,16 @@
 
 use crate::format::capitalise;
 use crate::metrics::Dimension;
+use crate::reasons::ReasonVocabulary;
 
-/// A category id as printed: `10_12` → `10 to 12`, `with_friends` → `With friends`.
-pub fn category_label(dimension: Dimension, category: &str) -> String {
+/// A category id as printed: `10_12` → `10 to 12`; a reason code as its
+/// vocabulary labels it (`with_friends` → `With friends`).
+pub fn category_label(dimension: Dimension, category: &str, reasons: &ReasonVocabulary) -> String {
+    if dimension == Dimension::Reason {
+        if let Some(label) = reasons.label(category) {
+            return label.to_string();
+        }
+    }
     let fixed = match (dimension, category) {
         (_, "under_24h") => "Under 24 hours",
         (_, "24_72h") => "24 to 72 hours",
@@ -51,13 +58,16 @@ mod tests {
 
     #[test]
     fn category_ids_read_as_words() {
-        assert_eq!(category_label(Dimension::AgeBand, "10_12"), "10 to 12");
-        assert_eq!(category_label(Dimension::AgeBand, "under_10"), "Under 10");
-        assert_eq!(category_label(Dimension::AgeBand, "18_plus"), "18 and over");
-        assert_eq!(category_label(Dimension::Reason, "with_friends"), "With friends");
-        assert_eq!(category_label(Dimension::Reason, "cse"), "CSE");
-        assert_eq!(category_label(Dimension::Exploitation, "none"), "Neither");
-        assert_eq!(category_label(Dimension::EpisodesPerChild, "6_10"), "6 to 10");
-        assert_eq!(category_label(Dimension::DurationBand, "3_7_days"), "3 to 7 days");
+        let reasons = ReasonVocabulary::with(&[("argument_at_home".into(), "Argument at home".into())]).unwrap();
+        assert_eq!(category_label(Dimension::Reason, "argument_at_home", &reasons), "Argument at home");
+        assert_eq!(category_label(Dimension::Reason, "not_recorded", &reasons), "Not recorded");
+        assert_eq!(category_label(Dimension::AgeBand, "10_12", &reasons), "10 to 12");
+        assert_eq!(category_label(Dimension::AgeBand, "under_10", &reasons), "Under 10");
+        assert_eq!(category_label(Dimension::AgeBand, "18_plus", &reasons), "18 and over");
+        assert_eq!(category_label(Dimension::Reason, "with_friends", &reasons), "With friends");
+        assert_eq!(category_label(Dimension::Reason, "cse", &reasons), "CSE");
+        assert_eq!(category_label(Dimension::Exploitation, "none", &reasons), "Neither");
+        assert_eq!(category_label(Dimension::EpisodesPerChild, "6_10", &reasons), "6 to 10");
+        assert_eq!(category_label(Dimension::DurationBand, "3_7_days", &reasons), "3 to 7 days");
     }
 }

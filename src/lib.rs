@@ -8,14 +8,17 @@
 
 pub mod assets;
 pub mod charts;
+pub mod checked;
 pub mod config;
 pub mod format;
 pub mod ingest;
 pub mod labels;
 pub mod metrics;
 pub mod narrative;
+pub mod nearest;
 pub mod output;
 pub mod period;
+pub mod reasons;
 pub mod render;
 pub mod report;
 pub mod rules;

@@ -65,9 +65,9 @@ impl fmt::Display for YearMonth {
 
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        YearMonth::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2024-03")))
+        crate::checked::text(deserializer, "a month as YYYY-MM", |text| {
+            YearMonth::parse(text).ok_or_else(|| format!("`{text}` is not a month: write it as YYYY-MM, e.g. 2024-03"))
+        })
     }
 }
 
@@ -77,12 +77,10 @@ pub struct MonthOfYear(pub u32);
 
 impl<'de> Deserialize<'de> for MonthOfYear {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = u32::deserialize(deserializer)?;
-        if (1..=12).contains(&value) {
-            Ok(MonthOfYear(value))
-        } else {
-            Err(serde::de::Error::custom(format!("{value} is not a month number (1-12)")))
-        }
+        crate::checked::number(deserializer, "a month number (1-12)", |value| match u32::try_from(value) {
+            Ok(month) if (1..=12).contains(&month) => Ok(MonthOfYear(month)),
+            _ => Err(format!("{value} is not a month number (1-12)")),
+        })
     }
 }
 
@@ -92,10 +90,11 @@ pub struct IsoDate(pub NaiveDate);
 
 impl<'de> Deserialize<'de> for IsoDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map(IsoDate)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a date: write it as YYYY-MM-DD")))
+        crate::checked::text(deserializer, "a date as YYYY-MM-DD", |text| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map(IsoDate)
+                .map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD"))
+        })
     }
 }
 

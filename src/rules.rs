@@ -47,24 +47,31 @@ impl Default for CountingRules {
 impl CountingRules {
     /// Refuses rules that cannot be counted with (serde has checked the types).
     pub fn check(&self) -> Result<()> {
+        match self.problem() {
+            Some((_, problem)) => bail!("configuration error: {problem}"),
+            None => Ok(()),
+        }
+    }
+
+    /// The first rule that cannot be counted with: its key under `rules:` and the problem.
+    pub fn problem(&self) -> Option<(&'static [&'static str], String)> {
         if self.rhi_timescale_hours == 0 {
-            bail!("configuration error: rules.rhi_timescale_hours must be at least 1");
+            return Some((&["rhi_timescale_hours"], "rules.rhi_timescale_hours must be at least 1".into()));
         }
         if self.repeat.episodes < 2 || self.repeat.days == 0 {
-            bail!(
-                "configuration error: rules.repeat needs at least 2 episodes and 1 day (found {} episodes in {} days)",
-                self.repeat.episodes,
-                self.repeat.days
-            );
+            let key: &'static [&'static str] = if self.repeat.episodes < 2 { &["repeat", "episodes"] } else { &["repeat", "days"] };
+            let (episodes, days) = (self.repeat.episodes, self.repeat.days);
+            return Some((key, format!("rules.repeat needs at least 2 episodes and 1 day (found {episodes} episodes in {days} days)")));
         }
         if self.top_n == 0 {
-            bail!("configuration error: rules.top_n must be at least 1");
+            return Some((&["top_n"], "rules.top_n must be at least 1".into()));
         }
         let bands = &self.age_bands;
         if bands.is_empty() || bands.windows(2).any(|w| w[0] >= w[1]) || bands[0] == 0 {
-            bail!("configuration error: rules.age_bands must be increasing ages above 0, e.g. [10, 13, 16, 18] (found {:?})", bands);
+            let problem = format!("rules.age_bands must be increasing ages above 0, e.g. [10, 13, 16, 18] (found {bands:?})");
+            return Some((&["age_bands"], problem));
         }
-        Ok(())
+        None
     }
 }
 

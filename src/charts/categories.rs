@@ -111,7 +111,7 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
         }));
     };
     let order = ordered(dimension, all_rows);
-    let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c)).collect();
+    let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c, &metrics.reasons)).collect();
     let cohorts = both_cohorts(metrics, dimension, &order);
 
     let mut description =
@@ -152,7 +152,7 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
         return Ok(Drawn::Omitted(OmittedChart { name: "episodes_per_child", title, note: "No episodes to count per child.".into() }));
     };
     let order: Vec<String> = all_rows.iter().map(|r| r.category.clone()).collect();
-    let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c)).collect();
+    let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c, &metrics.reasons)).collect();
     let cohorts = both_cohorts(metrics, dimension, &order);
     let mut description = format!("Column chart of children by how many times they went missing in {period}.");
     for (cohort, points) in &cohorts {

@@ -11,6 +11,8 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     let config = Config::load(args.input.config.as_deref(), args.input.overrides())?;
     let validation = missing_report::validate(&config)?;
     print!("{}", validation.quality);
+    let codes: Vec<&str> = config.input.reasons.codes().collect();
+    print!("{}", validation.quality.unrecognised.report(&validation.quality.column_names, &codes));
     println!("{} episodes would be counted", validation.counted);
     if let Some(path) = &args.findings {
         output::write_atomically(path, &validation.quality.findings_csv()?)?;

@@ -4,6 +4,8 @@
 //! relative to the config file. `Config` then builds each stage's own
 //! context; no stage reads `Config`.
 
+mod input;
+mod lines;
 mod raw;
 
 use std::collections::BTreeMap;
@@ -11,7 +13,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-pub use raw::{RawConfig, RawInput, RawPeriod, RawSuppression};
+pub use lines::KeyLines;
+pub use raw::{ConfigSource, RawConfig, RawInput, RawPeriod, RawSuppression};
 
 use crate::assets;
 use crate::charts::ChartContext;
@@ -133,12 +136,11 @@ impl Config {
                 "[Authority name: set report.authority in the configuration]".to_string()
             };
         }
-        raw.rules.check()?;
-        for pattern in &raw.input.date_formats {
-            if let Err(problem) = crate::ingest::check_date_format(pattern) {
-                bail!("input.date_formats: `{pattern}` {problem}");
-            }
+        if let Some((key, problem)) = raw.rules.problem() {
+            let path: Vec<&str> = std::iter::once("rules").chain(key.iter().copied()).collect();
+            bail!("{}configuration error: {problem}", raw.source.at(&path));
         }
+        let input = input::resolve(&raw.input, &raw.source)?;
         Ok(Config {
             details,
             period_end: overrides.period_end.or(raw.period.end),
@@ -146,20 +148,7 @@ impl Config {
             inputs,
             layout: overrides.layout.unwrap_or(raw.input.layout),
             rules: raw.rules,
-            input: InputOptions {
-                sheet: raw.input.sheet,
-                columns: raw.input.columns.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_lowercase())).collect(),
-                values: raw
-                    .input
-                    .values
-                    .into_iter()
-                    .map(|(column, map)| {
-                        let map = map.into_iter().map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_string())).collect();
-                        (column.trim().to_lowercase(), map)
-                    })
-                    .collect(),
-                date_formats: raw.input.date_formats,
-            },
+            input,
             suppression_threshold: raw.suppression.threshold,
             targets: raw.targets,
             template,
@@ -244,7 +233,7 @@ mod tests {
     #[test]
     fn shipped_default_yaml_equals_the_built_in_defaults() {
         let parsed = RawConfig::parse(assets::DEFAULT_CONFIG, "config/default.yaml").unwrap();
-        assert_eq!(parsed, RawConfig::default());
+        assert_eq!(RawConfig { source: ConfigSource::default(), ..parsed }, RawConfig::default());
     }
 
     #[test]
@@ -254,6 +243,23 @@ mod tests {
         assert!(text.contains("c.yaml"), "{text}");
         assert!(text.contains("authorty"), "{text}");
         assert!(text.contains("line 3"), "{text}");
+    }
+
+    #[test]
+    fn a_wrong_value_is_placed_at_its_own_line_not_its_block() {
+        let at = |text: &str| format!("{:#}", RawConfig::parse(text, "c.yaml").unwrap_err());
+        let err = at("report:\n  title: x\n  authority: Y\n  committee: Z\n\n  decimals: 7\n");
+        assert!(err.contains("c.yaml") && err.contains("7 places is too many") && err.contains("line 6 column 13"), "{err}");
+        let err = at("period:\n  year_start_month: 4\n  end: 2024-13\n");
+        assert!(err.contains("`2024-13` is not a month") && err.contains("line 3 column 8"), "{err}");
+        let err = at("report:\n  title: x\n  classification: TOP SECRET\n");
+        assert!(err.contains("`TOP SECRET`") && err.contains("line 3 column 19"), "{err}");
+        let err = at("targets:\n  pct_rhi_within_72h: { target: 80 }\n  pct_within: { target: 80 }\n");
+        assert!(err.contains("`pct_within` is not a metric") && err.contains("line 3"), "{err}");
+        // Checked after reading: the line of the key at fault, and the file.
+        let raw = RawConfig::parse("rules:\n  top_n: 20\n  repeat:\n    episodes: 3\n    days: 0\n", "c.yaml").unwrap();
+        let err = format!("{:#}", Config::resolve(raw, Path::new(""), Overrides::default()).unwrap_err());
+        assert!(err.starts_with("c.yaml: line 5: "), "{err}");
     }
 
     #[test]

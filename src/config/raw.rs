@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use super::lines::KeyLines;
 use crate::ingest::Layout;
 use crate::metrics::{Metric, Target};
 use crate::period::{MonthOfYear, YearMonth};
@@ -31,6 +32,28 @@ pub struct RawConfig {
     pub commentary: Option<PathBuf>,
     /// Output folder.
     pub output: Option<PathBuf>,
+    /// The file's name and text, for errors about a key serde has read.
+    #[serde(skip)]
+    pub source: ConfigSource,
+}
+
+/// Where a configuration came from: what errors found after reading name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConfigSource {
+    /// The file as errors name it (empty: the built-in defaults).
+    pub origin: String,
+    pub lines: KeyLines,
+}
+
+impl ConfigSource {
+    /// `file: line N: ` for the key at `path` (or its nearest parent), `file: ` when not found.
+    pub fn at(&self, path: &[&str]) -> String {
+        let origin = if self.origin.is_empty() { "configuration" } else { self.origin.as_str() };
+        match self.lines.line(path) {
+            Some(line) => format!("{origin}: line {line}: "),
+            None => format!("{origin}: "),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -62,6 +85,8 @@ pub struct RawInput {
     /// strftime-style patterns for date shapes INPUT.md does not read by
     /// itself (`%m/%d/%Y %H:%M`), tried in order before those shapes.
     pub date_formats: Vec<String>,
+    /// The authority's own reason codes (or new labels for built-in ones): code -> label.
+    pub reasons: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -74,10 +99,12 @@ pub struct RawSuppression {
 impl RawConfig {
     /// Parses YAML text; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
+        let source = ConfigSource { origin: origin.to_string(), lines: KeyLines::new(text) };
         if text.trim().is_empty() {
-            return Ok(RawConfig::default());
+            return Ok(RawConfig { source, ..RawConfig::default() });
         }
-        serde_yaml::from_str(text).with_context(|| format!("configuration error in {origin}"))
+        let raw: RawConfig = serde_yaml::from_str(text).with_context(|| format!("configuration error in {origin}"))?;
+        Ok(RawConfig { source, ..raw })
     }
 
     pub fn load(path: &Path) -> Result<Self> {

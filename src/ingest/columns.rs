@@ -8,16 +8,15 @@ use std::time::Duration;
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::field::Field;
-use super::quality::{Action, Finding, QualityRule};
+use super::quality::{Action, DataQuality, Finding, QualityRule};
 use super::records::worth_threads;
 use super::row::{Candidate, Outcome, Parsed, RowValues};
-use super::values::normalise_reasons;
 use crate::timings::timed;
 
 /// The rules that need the rows before (`duplicate_episode_id`: the first
 /// stays), then the row into the columns. Called in input order.
-pub(super) fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &mut EpisodeColumns, findings: &mut Vec<Finding>) {
+pub(super) fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &mut EpisodeColumns, quality: &mut DataQuality) {
+    let findings = &mut quality.findings;
     let candidate = match parsed {
         Parsed::Blank => return,
         Parsed::Excluded(finding) => return findings.push(finding),
@@ -27,17 +26,20 @@ pub(super) fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &m
         return findings.push(Finding {
             file: candidate.file,
             row: candidate.row,
-            column: Field::EpisodeId.name().to_string(),
+            column: candidate.episode_id_column.to_string(),
             rule: QualityRule::DuplicateEpisodeId,
             value: candidate.episode_id.into_owned(),
             action: Action::Excluded,
         });
     }
-    let (episode, row_findings) = match candidate.outcome {
+    let (episode, row_findings, unrecognised) = match candidate.outcome {
         Outcome::Excluded(finding) => return findings.push(finding),
-        Outcome::Kept(episode, row_findings) => (episode, row_findings),
+        Outcome::Kept(episode, row_findings, unrecognised) => (episode, row_findings, unrecognised),
     };
     findings.extend(row_findings);
+    for (field, value) in unrecognised {
+        quality.unrecognised.add(candidate.file, field, value);
+    }
     builder.push(episode, child);
 }
 
@@ -108,11 +110,10 @@ pub(super) struct EpisodeColumns {
     pub(super) ethnicity_group: Vec<&'static str>,
     pub(super) placement_area: Vec<Option<&'static str>>,
     pub(super) uasc: Vec<Option<bool>>,
-    /// Index into `reason_labels`; each distinct reason text is normalised once.
+    /// Index into `reason_codes`: each distinct set of codes is held once.
     pub(super) reason: Vec<Option<u32>>,
-    pub(super) reason_labels: Vec<String>,
-    pub(super) reason_label_index: FxHashMap<String, u32>,
-    pub(super) reason_of_text: FxHashMap<String, Option<u32>>,
+    pub(super) reason_codes: Vec<String>,
+    pub(super) reason_code_index: FxHashMap<String, u32>,
     pub(super) cse_risk: Vec<Option<bool>>,
     pub(super) cce_risk: Vec<Option<bool>>,
     pub(super) rhi_offered: Vec<Option<bool>>,
@@ -164,7 +165,7 @@ impl EpisodeColumns {
             parsed
                 .iter()
                 .map(|p| match p {
-                    Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, _), .. }) => number_for(children, &episode.child_id),
+                    Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, ..), .. }) => number_for(children, &episode.child_id),
                     _ => 0,
                 })
                 .collect()
@@ -182,7 +183,7 @@ impl EpisodeColumns {
     }
 
     pub(super) fn push(&mut self, episode: RowValues<'_>, child: u32) {
-        let reason = episode.reason.and_then(|text| self.reason_index(&text));
+        let reason = episode.reason.map(|codes| self.reason_index(&codes));
         self.origin.push(episode.origin);
         self.child.push(child);
         self.looked_after.push(episode.looked_after);
@@ -204,20 +205,12 @@ impl EpisodeColumns {
         self.rhi_completed.push(episode.rhi_completed);
     }
 
-    /// The normalised reason labels of `text` as an index into `reason_labels`.
-    pub(super) fn reason_index(&mut self, text: &str) -> Option<u32> {
-        if let Some(index) = self.reason_of_text.get(text) {
-            return *index;
+    /// Reason codes joined by `;` as an index into `reason_codes`.
+    pub(super) fn reason_index(&mut self, codes: &str) -> u32 {
+        let index = number_for(&mut self.reason_code_index, codes);
+        if index as usize == self.reason_codes.len() {
+            self.reason_codes.push(codes.to_string());
         }
-        let labels = normalise_reasons(text);
-        let index = (!labels.is_empty()).then(|| {
-            let index = number_for(&mut self.reason_label_index, &labels);
-            if index as usize == self.reason_labels.len() {
-                self.reason_labels.push(labels);
-            }
-            index
-        });
-        self.reason_of_text.insert(text.to_string(), index);
         index
     }
 
@@ -241,7 +234,7 @@ impl EpisodeColumns {
             Column::new("uasc".into(), self.uasc),
             StringChunked::from_iter_options(
                 "reason".into(),
-                self.reason.iter().map(|r| r.map(|i| self.reason_labels[i as usize].as_str())),
+                self.reason.iter().map(|r| r.map(|i| self.reason_codes[i as usize].as_str())),
             )
             .into_column(),
             Column::new("cse_risk".into(), self.cse_risk),

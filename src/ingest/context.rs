@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::field::Field;
+use crate::reasons::ReasonVocabulary;
 use crate::rules::CountingRules;
 
 /// How to read the input beyond the files themselves.
@@ -27,12 +29,24 @@ impl IngestContext {
 pub struct InputOptions {
     /// Worksheet to read from XLSX files (default: the first).
     pub sheet: Option<String>,
-    /// Extract column name (lower case) -> canonical column name.
-    pub columns: BTreeMap<String, String>,
-    /// Canonical column -> (extract value -> canonical value).
-    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Extract column name (trimmed, lower case) -> the canonical column it holds.
+    pub columns: BTreeMap<String, MappedColumn>,
+    /// Canonical column -> (extract value, trimmed and lower case -> canonical value).
+    pub values: BTreeMap<Field, BTreeMap<String, String>>,
     /// Date patterns tried before the shapes INPUT.md reads by itself (checked by `check_date_format`).
     pub date_formats: Vec<String>,
+    /// The reason codes a `reason` cell is read into: built-in and the authority's own.
+    pub reasons: ReasonVocabulary,
+}
+
+/// A source column `input.columns` maps onto a canonical one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedColumn {
+    pub field: Field,
+    /// The source column as the configuration writes it.
+    pub written: String,
+    /// `file: line N: ` of its key in the configuration, for errors found reading a file.
+    pub at: String,
 }
 
 /// The layouts ingest reads (`input.layout`, `--layout`).

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use polars::prelude::*;
 
 use super::field::Field;
+use crate::reasons::ReasonVocabulary;
 use crate::rules::CountingRules;
 
 /// The episodes, one row each: `child` (a number standing for the child,
@@ -12,13 +13,15 @@ use crate::rules::CountingRules;
 /// the frame), `looked_after`, `absent`, `start`,
 /// `end` (unknown or open: null), `open`, `date_of_birth`, `age` (at start),
 /// `sex` (male/female/other_unknown), `ethnicity_group`, `placement_area`, `uasc`,
-/// `reason` (normalised labels joined by `;`), `cse_risk`, `cce_risk`,
+/// `reason` (codes of `reasons` joined by `;`), `cse_risk`, `cce_risk`,
 /// `rhi_offered`, `rhi_outcome`, `rhi_completed`.
 #[derive(Debug, Clone)]
 pub struct Episodes {
     pub frame: DataFrame,
     /// Canonical columns the input carried; metrics needing others are not produced.
     pub columns: BTreeSet<Field>,
+    /// The codes `reason` holds and the label each prints as.
+    pub reasons: ReasonVocabulary,
 }
 
 impl Episodes {

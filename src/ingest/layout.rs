@@ -12,6 +12,7 @@ use super::error::unusable;
 use super::field::Field;
 use super::ssd::{PersonField, SsdLookups};
 use super::values::header_names;
+use crate::nearest::nearest;
 
 /// Where a canonical field's value is found in one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +37,23 @@ pub struct Mapping {
     pub fields: BTreeMap<Field, Locator>,
     /// Per field: extract value (lower case, trimmed) -> canonical value.
     pub values: BTreeMap<Field, HashMap<String, String>>,
+}
+
+impl Mapping {
+    /// Each mapped field's column as `header` spells it (trimmed); a value
+    /// made from several columns or files is named by its canonical name.
+    pub fn column_names(&self, header: &[String]) -> BTreeMap<Field, String> {
+        self.fields
+            .iter()
+            .map(|(field, locator)| {
+                let name = match locator {
+                    Locator::Column(i) => header.get(*i).map_or(field.name(), |h| h.trim()),
+                    _ => field.name(),
+                };
+                (*field, name.to_string())
+            })
+            .collect()
+    }
 }
 
 /// Canonical names, the SSDA903 names and the SSD names, each to its field.
@@ -76,19 +94,31 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
             bail!(unusable(format!("{file}: row 1: column `{}` appears twice in the header", header[i].trim())));
         }
     }
-    let mut known: HashMap<String, Field> = layout_names(layout).into_iter().map(|(n, f)| (n.to_string(), f)).collect();
-    for (column, target) in &options.columns {
-        let Some(field) = Field::ALL.iter().find(|f| f.name() == target) else {
+    // A column the configuration maps wins over a header name of the layout.
+    let mut fields = BTreeMap::new();
+    for (column, mapped) in &options.columns {
+        let Some(i) = names.iter().position(|n| n == column) else {
+            let header_names: Vec<&str> = header.iter().map(|h| h.trim()).filter(|h| !h.is_empty()).collect();
+            let near = nearest(&mapped.written, &header_names, 1);
             bail!(
-                "configuration error: input.columns maps `{column}` to `{target}`, which is not a canonical column ({})",
-                Field::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")
+                "{}input.columns maps `{}` onto {}, but {file} has no column `{}`{} (its header: {})",
+                mapped.at,
+                mapped.written,
+                mapped.field.name(),
+                mapped.written,
+                near.first().map(|n| format!("; did you mean `{n}`?")).unwrap_or_default(),
+                header_names.join(", ")
             );
         };
-        known.insert(column.clone(), *field);
+        fields.insert(mapped.field, Locator::Column(i));
     }
-    let mut fields = BTreeMap::new();
+    let known: HashMap<&str, Field> = layout_names(layout).into_iter().collect();
+    let claimed: Vec<usize> = fields.values().filter_map(|l| if let Locator::Column(i) = l { Some(*i) } else { None }).collect();
     for (i, name) in names.iter().enumerate() {
-        if let Some(field) = known.get(name) {
+        if claimed.contains(&i) {
+            continue;
+        }
+        if let Some(field) = known.get(name.as_str()) {
             fields.entry(*field).or_insert(Locator::Column(i));
         }
     }
@@ -119,10 +149,7 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
             values.insert(Field::RhiOutcome, outcome);
         }
     }
-    for (column, map) in &options.values {
-        let Some(field) = Field::ALL.iter().find(|f| f.name() == column) else {
-            bail!("configuration error: input.values names `{column}`, which is not a canonical column");
-        };
+    for (field, map) in &options.values {
         values.entry(*field).or_default().extend(map.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     let missing: Vec<&str> = Field::ALL.iter().filter(|f| f.required() && !fields.contains_key(f)).map(|f| f.name()).collect();

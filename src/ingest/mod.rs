@@ -20,18 +20,20 @@ mod read;
 mod records;
 mod row;
 mod ssd;
+mod unrecognised;
 mod values;
 
 use anyhow::Result;
 
-pub use context::{IngestContext, InputOptions, Layout};
+pub use context::{IngestContext, InputOptions, Layout, MappedColumn};
 pub use episodes::Episodes;
 pub use error::UnusableInput;
 pub use field::Field;
 pub use file::{InputFile, InputLocation};
 pub use quality::{Action, DataQuality, Finding, QualityRule};
 pub use read::{read_timed, IngestTimings};
-pub use values::check_date_format;
+pub use unrecognised::Unrecognised;
+pub use values::{check_date_format, ethnicity_group, mapped_value_problem};
 
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.

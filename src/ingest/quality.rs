@@ -7,6 +7,9 @@ use std::fmt;
 
 use anyhow::Result;
 
+use super::field::Field;
+use super::unrecognised::Unrecognised;
+
 /// The data-quality rules of INPUT.md, in the order of its table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum QualityRule {
@@ -113,6 +116,10 @@ pub struct DataQuality {
     pub extract_date_configured: bool,
     /// Rows read from each file, in `files` order.
     pub rows_per_file: Vec<usize>,
+    /// Per file, each canonical field's column as the header spells it.
+    pub column_names: Vec<BTreeMap<Field, String>>,
+    /// Values of coded columns no mapping recognised (those of counted rows).
+    pub unrecognised: Unrecognised,
 }
 
 impl DataQuality {

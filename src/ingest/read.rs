@@ -72,7 +72,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     let (frame, took) = timed(|| columns.finish());
     timings.frame = took;
     let frame = anyhow::Context::context(frame, "building the episode table")?;
-    Ok((Episodes { frame, columns: present }, quality, timings))
+    Ok((Episodes { frame, columns: present, reasons: context.options.reasons.clone() }, quality, timings))
 }
 
 /// An opened episode file: the file, its text or cells, and what decoding noticed.
@@ -155,9 +155,12 @@ fn read_rows(
             let mapping = layout::mapping(context.layout, header, &context.options, &file.name, Some(ssd))?;
             let mut sources = [None; Field::ALL.len()];
             let mut value_maps = [None; Field::ALL.len()];
+            let names = mapping.column_names(header);
+            let mut column_names = [""; Field::ALL.len()];
             for field in Field::ALL {
                 sources[field as usize] = mapping.fields.get(&field);
                 value_maps[field as usize] = mapping.values.get(&field);
+                column_names[field as usize] = names.get(&field).map_or(field.name(), String::as_str);
             }
             if let Content::Text { text, .. } = content {
                 // About one row a line: spares the columns and the set of
@@ -172,6 +175,8 @@ fn read_rows(
                 rules: &context.rules,
                 today,
                 date_formats: &context.options.date_formats,
+                column_names,
+                reasons: &context.options.reasons,
             };
             // Rows parse in parallel a chunk at a time, then apply in input order.
             let mut apply_all = |parsed: Vec<Parsed<'_>>| {
@@ -182,7 +187,7 @@ fn read_rows(
                         if !matches!(row, Parsed::Blank) {
                             quality.rows_read += 1;
                         }
-                        apply(row, duplicate, child, columns, &mut quality.findings);
+                        apply(row, duplicate, child, columns, quality);
                     }
                 });
             };
@@ -194,8 +199,11 @@ fn read_rows(
                     rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))
                 }
             }
-            Ok(mapping.fields.keys().copied().collect::<BTreeSet<Field>>())
+            let present = mapping.fields.keys().copied().collect::<BTreeSet<Field>>();
+            Ok((present, names))
         })?;
+        let (present, names) = present;
+        quality.column_names.push(names);
         quality.rows_per_file.push(quality.rows_read - rows_before);
         // A column counts as present only if every file has it.
         common = Some(match common {
@@ -240,7 +248,7 @@ mod tests {
         assert_eq!(
             rules,
             vec![
-                ("duplicate_episode_id", 3, "episode_id"),
+                ("duplicate_episode_id", 3, "Episode_ID"),
                 ("unparseable_date", 4, "start"),
                 ("missing_required", 5, "child_id"),
                 ("other_la_excluded", 6, "other_la"),

@@ -17,6 +17,7 @@ use super::ssd::SsdLookups;
 use super::values::{
     age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_with_formats, parse_yes_no,
 };
+use crate::reasons::{ReasonVocabulary, UNMATCHED};
 use crate::rules::CountingRules;
 
 /// Reads one file's rows through its mapping.
@@ -30,19 +31,33 @@ pub(super) struct RowReader<'a> {
     pub(super) today: NaiveDate,
     /// `input.date_formats`, tried before the shapes read by themselves.
     pub(super) date_formats: &'a [String],
+    /// Each field's column as the file's header spells it (findings name it so).
+    pub(super) column_names: [&'a str; Field::ALL.len()],
+    pub(super) reasons: &'a ReasonVocabulary,
 }
 
 /// Findings of one kept row, gathered per rule so each rule gives one finding.
 #[derive(Default)]
 pub(super) struct RowFindings {
-    pub(super) by_rule: BTreeMap<QualityRule, (Vec<&'static str>, Vec<String>, Action)>,
+    pub(super) by_rule: BTreeMap<QualityRule, (Vec<Field>, Vec<String>, Action)>,
+    /// Each value no mapping recognised, as written (a reason: the one part of its cell).
+    pub(super) unrecognised: Vec<(Field, String)>,
 }
 
 impl RowFindings {
+    /// `value`: the cell as the file holds it.
     pub(super) fn add(&mut self, rule: QualityRule, field: Field, value: &str, action: Action) {
         let entry = self.by_rule.entry(rule).or_insert_with(|| (Vec::new(), Vec::new(), action));
-        entry.0.push(field.name());
+        entry.0.push(field);
         entry.1.push(value.to_string());
+    }
+
+    /// An `unknown_value` finding for `cell`, and `value` (the unrecognised part) for `validate`'s list.
+    fn unknown(&mut self, field: Field, cell: &str, value: &str) {
+        if !self.by_rule.get(&QualityRule::UnknownValue).is_some_and(|(fields, _, _)| fields.contains(&field)) {
+            self.add(QualityRule::UnknownValue, field, cell, Action::FieldIgnored);
+        }
+        self.unrecognised.push((field, value.to_string()));
     }
 }
 
@@ -77,10 +92,56 @@ impl RowReader<'_> {
         if is_blank(&raw) {
             return None;
         }
+        // Reasons are mapped one by one after the cell is split (`reasons`).
+        if field == Field::Reason {
+            return Some(raw);
+        }
         match self.value_maps[field as usize].and_then(|map| map.get(&raw.to_lowercase())) {
+            // A value mapped onto a blank means unknown.
+            Some(mapped) if is_blank(mapped) => None,
             Some(mapped) => Some(Cow::Owned(mapped.clone())),
             None => Some(raw),
         }
+    }
+
+    /// The cell of `field` exactly as the file holds it (a value made from
+    /// other cells or files: that value), for findings.
+    pub(super) fn raw<C: Cells>(&self, cells: &C, row: usize, field: Field) -> String {
+        match self.sources[field as usize] {
+            Some(Locator::Column(i)) => cells.cell(*i).unwrap_or_default().to_string(),
+            Some(_) => self.cell(cells, row, field).map(Cow::into_owned).unwrap_or_default(),
+            None => String::new(),
+        }
+    }
+
+    /// A `reason` cell as codes of the vocabulary joined by `;`: split on
+    /// `;`, each part through `input.values.reason` and then the codes and
+    /// labels; a part matching nothing counts under `other` and is recorded
+    /// as unrecognised. Repeats count once; `None` when no part is left.
+    fn reasons<'r>(&self, cell: Cow<'r, str>, raw: impl Fn() -> String, kept: &mut RowFindings) -> Option<Cow<'r, str>> {
+        let map = self.value_maps[Field::Reason as usize];
+        // Most extracts hold one code as written in the vocabulary.
+        if !cell.contains(';') && map.is_none_or(|m| !m.contains_key(cell.as_ref())) && self.reasons.contains(&cell) {
+            return Some(cell);
+        }
+        let mut codes: Vec<&str> = Vec::new();
+        for part in cell.split(';').map(str::trim).filter(|p| !is_blank(p)) {
+            let mapped = map.and_then(|m| m.get(&part.to_lowercase())).map(String::as_str);
+            if mapped.is_some_and(is_blank) {
+                continue;
+            }
+            let code = match mapped.or_else(|| self.reasons.code_of(part)) {
+                Some(code) => code,
+                None => {
+                    kept.unknown(Field::Reason, &raw(), part);
+                    UNMATCHED
+                }
+            };
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        (!codes.is_empty()).then(|| Cow::Owned(codes.join(";")))
     }
 
     /// Everything the row alone decides: the exclusions that need no other
@@ -92,11 +153,11 @@ impl RowReader<'_> {
             return Parsed::Blank;
         }
         let get = |field: Field| self.cell(cells, row, field);
-        let text = |field: Field| get(field).map(Cow::into_owned).unwrap_or_default();
+        let text = |field: Field| self.raw(cells, row, field);
         let finding = |rule: QualityRule, fields: &[Field], action: Action| Finding {
             file: self.file,
             row,
-            column: fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(";"),
+            column: self.column_names(fields),
             rule,
             value: fields.iter().map(|f| text(*f)).collect::<Vec<_>>().join(";"),
             action,
@@ -115,7 +176,13 @@ impl RowReader<'_> {
         let episode_id = get(Field::EpisodeId).unwrap_or_default();
         if start.date() > self.today {
             let later = finding(QualityRule::FutureStart, &[Field::Start], Action::Excluded);
-            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
+            return Parsed::Candidate(Candidate {
+                file: self.file,
+                episode_id_column: self.column_names[Field::EpisodeId as usize],
+                row,
+                episode_id,
+                outcome: Outcome::Excluded(later),
+            });
         }
         let mut kept = RowFindings::default();
         let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
@@ -123,7 +190,7 @@ impl RowReader<'_> {
             match parse_yes_no(&value) {
                 Some(b) => Some(b),
                 None => {
-                    kept.add(QualityRule::UnknownValue, field, &value, Action::FieldIgnored);
+                    kept.unknown(field, &text(field), &value);
                     None
                 }
             }
@@ -131,15 +198,21 @@ impl RowReader<'_> {
         let other_la = flag(Field::OtherLa, &mut kept);
         if other_la == Some(true) && !self.rules.include_other_la {
             let later = finding(QualityRule::OtherLaExcluded, &[Field::OtherLa], Action::Excluded);
-            return Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Excluded(later) });
+            return Parsed::Candidate(Candidate {
+                file: self.file,
+                episode_id_column: self.column_names[Field::EpisodeId as usize],
+                row,
+                episode_id,
+                outcome: Outcome::Excluded(later),
+            });
         }
         let episode_type = get(Field::EpisodeType);
         let absent = match episode_type.as_deref() {
             None => false,
             Some(v) if is_any(v, &["missing", "m"]) => false,
             Some(v) if is_any(v, &["absent", "a", "away"]) => true,
-            Some(_) => {
-                kept.add(QualityRule::UnknownValue, Field::EpisodeType, episode_type.as_deref().unwrap_or(""), Action::FieldIgnored);
+            Some(value) => {
+                kept.unknown(Field::EpisodeType, &text(Field::EpisodeType), value);
                 false
             }
         };
@@ -158,7 +231,7 @@ impl RowReader<'_> {
             let value = get(field)?;
             let parsed = self.timestamp(&value);
             if parsed.is_none() {
-                kept.add(QualityRule::UnparseableDate, field, &value, Action::FieldIgnored);
+                kept.add(QualityRule::UnparseableDate, field, &text(field), Action::FieldIgnored);
             }
             parsed
         };
@@ -198,7 +271,7 @@ impl RowReader<'_> {
             };
             let found = allowed.iter().find(|(k, _)| same(k)).map(|(_, v)| *v);
             if found.is_none() {
-                kept.add(QualityRule::UnknownValue, field, &value, Action::FieldIgnored);
+                kept.unknown(field, &text(field), &value);
             }
             found
         };
@@ -216,12 +289,15 @@ impl RowReader<'_> {
         if open {
             kept.add(QualityRule::OpenEpisode, Field::End, "", Action::Kept);
         }
+        let reason = get(Field::Reason).and_then(|cell| self.reasons(cell, || text(Field::Reason), &mut kept));
         // An absence excluded by the rules has its one finding already.
         let counted = !absent || self.rules.include_absent;
+        let mut unrecognised = Vec::new();
         if counted {
             for (rule, (columns, values, action)) in kept.by_rule {
-                findings.push(Finding { file: self.file, row, column: columns.join(";"), rule, value: values.join(";"), action });
+                findings.push(Finding { file: self.file, row, column: self.column_names(&columns), rule, value: values.join(";"), action });
             }
+            unrecognised = kept.unrecognised;
         }
         let sex = match get(Field::Sex).as_deref() {
             Some(v) if is_any(v, &["m", "male", "1"]) => "male",
@@ -242,14 +318,25 @@ impl RowReader<'_> {
             ethnicity_group: ethnicity_group(get(Field::Ethnicity).as_deref()),
             placement_area,
             uasc,
-            reason: get(Field::Reason),
+            reason,
             cse_risk: cse,
             cce_risk: cce,
             rhi_offered,
             rhi_outcome,
             rhi_completed: rhi_completed.map(millis),
         };
-        Parsed::Candidate(Candidate { file: self.file, row, episode_id, outcome: Outcome::Kept(episode, findings) })
+        Parsed::Candidate(Candidate {
+            file: self.file,
+            episode_id_column: self.column_names[Field::EpisodeId as usize],
+            row,
+            episode_id,
+            outcome: Outcome::Kept(episode, findings, unrecognised),
+        })
+    }
+
+    /// The columns of `fields` as the file's header spells them, joined by `;`.
+    fn column_names(&self, fields: &[Field]) -> String {
+        fields.iter().map(|f| self.column_names[*f as usize]).collect::<Vec<_>>().join(";")
     }
 
     /// Parses `rows` on every core (pure work), in input order.
@@ -273,6 +360,9 @@ impl RowReader<'_> {
 }
 
 /// A row as `parse_row` leaves it.
+// Rows live by value in a chunk's vector, so boxing the large variant would
+// cost an allocation per row for nothing: the other variants are rare.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Parsed<'r> {
     /// A blank workbook row: not a record at all.
     Blank,
@@ -284,6 +374,8 @@ pub(super) enum Parsed<'r> {
 
 pub(super) struct Candidate<'r> {
     pub(super) file: usize,
+    /// The episode id's column as the header spells it, for `duplicate_episode_id`.
+    pub(super) episode_id_column: &'r str,
     pub(super) row: usize,
     pub(super) episode_id: Cow<'r, str>,
     pub(super) outcome: Outcome<'r>,
@@ -292,8 +384,8 @@ pub(super) struct Candidate<'r> {
 pub(super) enum Outcome<'r> {
     /// Left out by a rule after the duplicate check (`future_start`, `other_la_excluded`).
     Excluded(Finding),
-    /// In the frame, with the findings it carries.
-    Kept(RowValues<'r>, Vec<Finding>),
+    /// In the frame, with the findings it carries and the values no mapping recognised.
+    Kept(RowValues<'r>, Vec<Finding>, Vec<(Field, String)>),
 }
 
 /// One row's values, as the `EpisodeColumns` columns take them.

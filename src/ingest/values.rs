@@ -3,6 +3,9 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
+use super::field::Field;
+use crate::reasons::ReasonVocabulary;
+
 pub const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch");
 
 /// A header's names as matched: trimmed, lower case.
@@ -27,56 +30,94 @@ pub(super) fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - EPOCH).num_days() as i32
 }
 
-/// The DfE ethnicity group: from a four-letter DfE code's first letter
-/// (`WBRI` white, `MWBC` mixed, `APKN` asian, `BCRB` black, `OOTH`/`CHNE`
-/// other; `REFU`, `NOBT` not known), or from the words of a free-text value.
+/// The DfE's ethnicity codes by group (`REFU` refused, `NOBT` not obtained).
+const ETHNICITY_CODES: [(&str, &str); 20] = [
+    ("WBRI", "white"),
+    ("WIRI", "white"),
+    ("WIRT", "white"),
+    ("WOTH", "white"),
+    ("WROM", "white"),
+    ("MWBC", "mixed"),
+    ("MWBA", "mixed"),
+    ("MWAS", "mixed"),
+    ("MOTH", "mixed"),
+    ("AIND", "asian"),
+    ("APKN", "asian"),
+    ("ABAN", "asian"),
+    ("AOTH", "asian"),
+    ("BCRB", "black"),
+    ("BAFR", "black"),
+    ("BOTH", "black"),
+    ("CHNE", "other"),
+    ("OOTH", "other"),
+    ("REFU", "not_known"),
+    ("NOBT", "not_known"),
+];
+
+/// The DfE ethnicity group: from a DfE code (`WBRI` white, `MWBC` mixed,
+/// `APKN` asian, `BCRB` black, `CHNE`/`OOTH` other, `REFU`/`NOBT` not
+/// known), or from the words of the census categories ("White - Irish",
+/// "Black or Black British - African", "Any other ethnic group", "Not
+/// recorded"). Chinese is `other`, as the DfE code `CHNE` is.
 pub fn ethnicity_group(value: Option<&str>) -> &'static str {
     let Some(value) = value else { return "not_known" };
-    let code = value.trim();
-    if code.len() == 4 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return match code {
-            _ if code.eq_ignore_ascii_case("REFU") || code.eq_ignore_ascii_case("NOBT") => "not_known",
-            code => match code.as_bytes()[0].to_ascii_uppercase() {
-                b'W' => "white",
-                b'M' => "mixed",
-                b'A' => "asian",
-                b'B' => "black",
-                b'O' | b'C' => "other",
-                _ => "not_known",
-            },
-        };
+    let value = value.trim();
+    if let Some((_, group)) = ETHNICITY_CODES.iter().find(|(code, _)| value.eq_ignore_ascii_case(code)) {
+        return group;
     }
     let lower = value.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
-    if has(&["not known", "unknown", "refused", "not obtained", "not yet obtained", "not stated", "declined"]) {
+    // The most specific heading first: "White and Black African" is mixed, "Black British" black.
+    if has(&["not known", "unknown", "refused", "not obtained", "not yet obtained", "not stated", "not recorded", "declined", "prefer not"])
+    {
         "not_known"
-    } else if has(&["mixed", "dual heritage", " and "]) {
+    } else if has(&["mixed", "multiple", "dual heritage", "white and "]) {
         "mixed"
-    } else if has(&["white", "traveller", "roma", "gypsy"]) {
-        "white"
+    } else if has(&["chinese"]) {
+        "other"
     } else if has(&["black", "african", "caribbean"]) {
         "black"
-    } else if has(&["asian", "indian", "pakistani", "bangladeshi", "chinese"]) {
+    } else if has(&["asian", "indian", "pakistani", "bangladeshi"]) {
         "asian"
+    } else if has(&["white", "irish", "traveller", "gypsy", "roma", "english", "welsh", "scottish", "british"]) {
+        "white"
     } else {
         "other"
     }
 }
 
-/// Reasons as `label;label`: trimmed, lower case, spaces as `_`, blanks and repeats dropped.
-pub(super) fn normalise_reasons(text: &str) -> String {
-    // Most extracts already hold one label in this form.
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        return text.to_string();
+/// Why `value` cannot be what `input.values` maps a `field` cell onto
+/// (`None`: it can). A blank means not known, for any column.
+pub fn mapped_value_problem(field: Field, value: &str, reasons: &ReasonVocabulary) -> Option<String> {
+    let value = value.trim();
+    if is_blank(value) {
+        return None;
     }
-    let mut labels: Vec<String> = Vec::new();
-    for label in text.split(';') {
-        let label = label.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join("_");
-        if !label.is_empty() && !labels.contains(&label) {
-            labels.push(label);
+    let allowed: Vec<&str> = match field {
+        Field::OtherLa | Field::LookedAfter | Field::Uasc | Field::CseRisk | Field::CceRisk | Field::RhiOffered => {
+            vec!["Y", "N", "yes", "no", "true", "false", "1", "0"]
         }
+        Field::EpisodeType => vec!["missing", "absent", "M", "A"],
+        Field::PlacementArea => vec!["in_area", "out_of_area"],
+        Field::RhiOutcome => vec!["accepted", "declined", "no_contact", "pending"],
+        Field::Sex => vec!["M", "F", "male", "female", "1", "2", "other", "unknown"],
+        Field::Ethnicity => {
+            let mut allowed: Vec<&str> = ETHNICITY_CODES.iter().map(|(code, _)| *code).collect();
+            allowed.extend(["white", "mixed", "asian", "black", "other", "not known"]);
+            allowed
+        }
+        Field::Reason => {
+            if value.contains(';') {
+                return Some("holds `;`: map each reason onto one code".to_string());
+            }
+            reasons.codes().collect()
+        }
+        _ => return None,
+    };
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+        return None;
     }
-    labels.join(";")
+    Some(format!("is not a value {} can hold (one of: {})", field.name(), allowed.join(", ")))
 }
 
 /// Whether `value` is one of `words`, in any case.
@@ -461,7 +502,18 @@ mod tests {
         assert_eq!(group("Information not yet obtained"), "not_known");
         assert_eq!(group("Gypsy/Roma"), "white");
         assert_eq!(ethnicity_group(None), "not_known");
-        assert_eq!(normalise_reasons(" With Friends ; cse;with friends;; "), "with_friends;cse");
+        // The census categories' words, and words that once fell in the wrong group.
+        assert_eq!(group("White British"), "white");
+        assert_eq!(group("White - Irish"), "white");
+        assert_eq!(group("Irish"), "white");
+        assert_eq!(group("Black or Black British - African"), "black");
+        assert_eq!(group("Asian or Asian British - Indian"), "asian");
+        assert_eq!(group("Mixed - White and Asian"), "mixed");
+        assert_eq!(group("Any other ethnic group"), "other");
+        assert_eq!(group("Arab"), "other");
+        assert_eq!(group("Not Recorded"), "not_known");
+        assert_eq!(group("Chinese"), group("CHNE"));
+        assert_eq!(group("Other Asian background"), "asian");
     }
 
     #[test]

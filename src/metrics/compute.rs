@@ -15,6 +15,7 @@ use super::export::{self, MetricRow};
 use super::windows::{export_windows, last_complete_month, Period, ReportWindows, Window};
 use crate::ingest::Episodes;
 use crate::period::{ReportingYear, YearMonth};
+use crate::reasons::ReasonVocabulary;
 use crate::rules::CountingRules;
 
 /// What the metrics stage needs besides the episodes.
@@ -44,6 +45,11 @@ pub struct Metrics {
     pub available: BTreeSet<Metric>,
     /// Dimensions the input has the columns for.
     pub dimensions: Vec<Dimension>,
+    /// The reason codes of the `reason` breakdown and the label each prints as.
+    pub reasons: ReasonVocabulary,
+    /// Categories of a dimension the input has only in part (one of the
+    /// exploitation pair): not computed, printed as "not recorded".
+    pub unrecorded: BTreeMap<Dimension, Vec<&'static str>>,
     totals: BTreeMap<(Cohort, Window), Totals>,
     breakdowns: BTreeMap<(Cohort, Window, Dimension), Vec<BreakdownRow>>,
 }
@@ -128,7 +134,7 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
     windows.dedup();
 
     let available: BTreeSet<Metric> = Metric::ALL.into_iter().filter(|m| m.needs().iter().all(|f| episodes.has(*f))).collect();
-    let dimensions: Vec<Dimension> = Dimension::ALL.into_iter().filter(|d| d.needs().iter().all(|f| episodes.has(*f))).collect();
+    let dimensions: Vec<Dimension> = Dimension::ALL.into_iter().filter(|d| d.available(|f| episodes.has(f))).collect();
     let computed = engine::compute(&episodes.frame, &context.rules, &windows, &dimensions)?;
     let mut totals = BTreeMap::new();
     for cohort in Cohort::ALL {
@@ -143,8 +149,13 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         computed.cells.keys().filter(|(_, _, d, _)| *d == Dimension::Reason).map(|(_, _, _, c)| c.clone()).collect();
     let threshold = context.suppression_threshold;
     let mut breakdowns = BTreeMap::new();
+    let mut unrecorded = BTreeMap::new();
     for dimension in &dimensions {
-        let categories = dimension.categories(&context.rules).unwrap_or_else(|| reasons.iter().cloned().collect());
+        let mut categories = dimension.categories(&context.rules).unwrap_or_else(|| reasons.iter().cloned().collect());
+        if let Some((counted, not_recorded)) = dimension.partial(|f| episodes.has(f)) {
+            categories = vec![counted.to_string()];
+            unrecorded.insert(*dimension, not_recorded.to_vec());
+        }
         for cohort in dimension.cohorts() {
             for window in &windows {
                 let total = &totals[&(*cohort, *window)];
@@ -194,6 +205,8 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         windows: report_windows,
         available,
         dimensions,
+        reasons: episodes.reasons.clone(),
+        unrecorded,
         totals,
         breakdowns,
     })

@@ -81,6 +81,29 @@ impl Dimension {
         }
     }
 
+    /// Whether the input has what the dimension is read from: every column
+    /// it needs, or for `exploitation` either of the pair (`partial`).
+    pub fn available(self, has: impl Fn(Field) -> bool) -> bool {
+        match self {
+            Dimension::Exploitation => self.needs().iter().any(|f| has(*f)),
+            _ => self.needs().iter().all(|f| has(*f)),
+        }
+    }
+
+    /// With only one of the `exploitation` pair: the one category that can
+    /// be counted (`cse`: episodes with a CSE concern) and those that are not
+    /// recorded. `None` when the dimension has all it needs.
+    pub fn partial(self, has: impl Fn(Field) -> bool) -> Option<(&'static str, [&'static str; 3])> {
+        if self != Dimension::Exploitation {
+            return None;
+        }
+        match (has(Field::CseRisk), has(Field::CceRisk)) {
+            (true, false) => Some(("cse", ["cce", "both", "none"])),
+            (false, true) => Some(("cce", ["cse", "both", "none"])),
+            _ => None,
+        }
+    }
+
     /// An episode may fall under several categories (reasons).
     pub fn multi_valued(self) -> bool {
         self == Dimension::Reason

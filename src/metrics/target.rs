@@ -26,10 +26,11 @@ pub enum Better {
 /// A metric is written by its export id (`pct_rhi_within_72h`).
 impl<'de> Deserialize<'de> for Metric {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let id = String::deserialize(deserializer)?;
-        Metric::ALL.into_iter().find(|m| m.id() == id.trim()).ok_or_else(|| {
-            let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
-            serde::de::Error::custom(format!("`{id}` is not a metric of METRICS.md ({})", ids.join(", ")))
+        crate::checked::text(deserializer, "a metric id of METRICS.md", |id| {
+            Metric::ALL.into_iter().find(|m| m.id() == id.trim()).ok_or_else(|| {
+                let ids: Vec<&str> = Metric::ALL.iter().map(|m| m.id()).collect();
+                format!("`{id}` is not a metric of METRICS.md ({})", ids.join(", "))
+            })
         })
     }
 }

@@ -115,7 +115,18 @@ fn breakdown(metrics: &Metrics, numbers: Numbers, suppression_note: Option<&str>
     let metric = crate::metrics::Metric::Children;
     for &i in &order {
         let cells = cohort_columns.iter().map(|column| numbers.value(metric, Some(column[i]))).collect();
-        table.row(category_label(dimension, &care[i].category), cells, false);
+        table.row(category_label(dimension, &care[i].category, &metrics.reasons), cells, false);
+    }
+    let unrecorded = metrics.unrecorded.get(&dimension).map(Vec::as_slice).unwrap_or_default();
+    for category in unrecorded {
+        let cells = (0..cohort_columns.len()).map(|_| numbers.value(metric, None)).collect();
+        table.row(category_label(dimension, category, &metrics.reasons), cells, false);
+    }
+    if !unrecorded.is_empty() {
+        let (counted, missing) = if unrecorded.contains(&"cse") { ("CCE", "CSE") } else { ("CSE", "CCE") };
+        table = table.note(format!(
+            "The input records {counted} concerns but not {missing} concerns, so {counted} counts every episode with a {counted} concern and the other groups are not recorded."
+        ));
     }
     if let Some(note) = shown.note {
         table = table.note(note);

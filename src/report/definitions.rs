@@ -10,6 +10,7 @@ use crate::labels::category_label;
 use crate::metrics::{age_band_labels, Dimension, Metrics};
 use crate::period::long_date;
 use crate::period::MONTH_NAMES;
+use crate::reasons::ReasonVocabulary;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Definition {
@@ -138,7 +139,7 @@ fn age_bands_in_words(rules: &crate::rules::CountingRules) -> String {
     age_band_labels(&rules.age_bands)
         .iter()
         .filter(|l| *l != "unknown")
-        .map(|l| category_label(Dimension::AgeBand, l))
+        .map(|l| category_label(Dimension::AgeBand, l, &ReasonVocabulary::default()))
         .collect::<Vec<_>>()
         .join(", ")
 }

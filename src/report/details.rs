@@ -62,16 +62,15 @@ impl Classification {
 
 impl<'de> Deserialize<'de> for Classification {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let words: Vec<String> =
-            text.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()).map(str::to_uppercase).collect();
-        match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-            ["OFFICIAL"] => Ok(Classification::Official),
-            ["OFFICIAL", "SENSITIVE"] => Ok(Classification::OfficialSensitive),
-            _ => Err(serde::de::Error::custom(format!(
-                "`{text}` is not a classification for a committee paper: write OFFICIAL or OFFICIAL-SENSITIVE"
-            ))),
-        }
+        crate::checked::text(deserializer, "OFFICIAL or OFFICIAL-SENSITIVE", |text| {
+            let words: Vec<String> =
+                text.split(|c: char| c.is_whitespace() || c == '-' || c == '_').filter(|w| !w.is_empty()).map(str::to_uppercase).collect();
+            match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+                ["OFFICIAL"] => Ok(Classification::Official),
+                ["OFFICIAL", "SENSITIVE"] => Ok(Classification::OfficialSensitive),
+                _ => Err(format!("`{text}` is not a classification for a committee paper: write OFFICIAL or OFFICIAL-SENSITIVE")),
+            }
+        })
     }
 }
 
@@ -82,11 +81,12 @@ impl Serialize for Classification {
 }
 
 fn decimals<'de, D: Deserializer<'de>>(deserializer: D) -> Result<usize, D::Error> {
-    let places = usize::deserialize(deserializer)?;
-    if places > 3 {
-        return Err(serde::de::Error::custom(format!("decimals: {places} places is too many: use 0 to 3")));
-    }
-    Ok(places)
+    crate::checked::number(deserializer, "0 to 3 decimal places", |places| {
+        if places > 3 {
+            return Err(format!("decimals: {places} places is too many: use 0 to 3"));
+        }
+        Ok(places as usize)
+    })
 }
 
 fn yes_no_or_null<S: Serializer>(value: &Option<bool>, serializer: S) -> Result<S::Ok, S::Error> {

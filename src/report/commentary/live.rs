@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use super::blocks::{visit_runs, CommentaryFile, Inline};
-use super::nearest::nearest;
 use crate::metrics::{Cohort, Metric, Metrics, Window};
+use crate::nearest::nearest;
 use crate::report::figures::Numbers;
 use crate::report::summary::latest_quarter_window;
 

@@ -6,7 +6,6 @@
 mod blocks;
 mod live;
 mod markdown;
-mod nearest;
 mod numbers;
 mod slots;
 

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use anyhow::{bail, Result};
 
 use super::blocks::{plain_text, Block, CommentaryFile};
-use super::nearest::nearest;
+use crate::nearest::nearest;
 
 /// A commentary slot a template shows, with its heading and a hint.
 #[derive(Debug, Clone, PartialEq, Eq)]

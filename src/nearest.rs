@@ -1,5 +1,5 @@
 //! "Did you mean": the names nearest a mistyped one, for the errors on an
-//! unknown slot heading or live figure.
+//! unknown slot heading, live figure, configuration key or header column.
 
 /// Up to `count` of `names` nearest `typed` by edit distance (ties in the
 /// order given), skipping any too far off to be a typing slip.
