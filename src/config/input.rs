@@ -86,7 +86,20 @@ pub(super) fn resolve(raw: &RawInput, source: &ConfigSource) -> Result<InputOpti
             bail!("{}input.date_formats: `{pattern}` {problem}", source.at(&["input", "date_formats"]));
         }
     }
-    Ok(InputOptions { sheet: raw.sheet.clone(), columns, values, date_formats: raw.date_formats.clone(), reasons })
+    if let Some(year) = raw.collection_year.filter(|y| !(2000..=2100).contains(y)) {
+        bail!(
+            "{}input.collection_year: {year} is not a collection year: write the year it ends in, e.g. 2024 for April 2023 to March 2024",
+            source.at(&["input", "collection_year"])
+        );
+    }
+    Ok(InputOptions {
+        sheet: raw.sheet.clone(),
+        columns,
+        values,
+        date_formats: raw.date_formats.clone(),
+        reasons,
+        collection_year: raw.collection_year.map(|y| y as i32),
+    })
 }
 
 #[cfg(test)]

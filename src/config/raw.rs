@@ -87,6 +87,8 @@ pub struct RawInput {
     pub date_formats: Vec<String>,
     /// The authority's own reason codes (or new labels for built-in ones): code -> label.
     pub reasons: BTreeMap<String, String>,
+    /// SSDA903: the collection year the DfE's rules check against (2024: April 2023 to March 2024).
+    pub collection_year: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

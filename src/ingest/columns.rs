@@ -102,6 +102,9 @@ pub(super) struct EpisodeColumns {
     pub(super) looked_after: Vec<Option<bool>>,
     pub(super) absent: Vec<bool>,
     pub(super) start: Vec<i64>,
+    /// Each row's start cell as written, end to end (`start_cell_ends` marks where each ends).
+    pub(super) start_cells: String,
+    pub(super) start_cell_ends: Vec<usize>,
     pub(super) end: Vec<Option<i64>>,
     pub(super) open: Vec<bool>,
     pub(super) date_of_birth: Vec<Option<i32>>,
@@ -135,6 +138,8 @@ impl EpisodeColumns {
         self.looked_after.reserve(rows);
         self.absent.reserve(rows);
         self.start.reserve(rows);
+        self.start_cell_ends.reserve(rows);
+        self.start_cells.reserve(rows * 16);
         self.end.reserve(rows);
         self.open.reserve(rows);
         self.date_of_birth.reserve(rows);
@@ -189,6 +194,8 @@ impl EpisodeColumns {
         self.looked_after.push(episode.looked_after);
         self.absent.push(episode.absent);
         self.start.push(episode.start);
+        self.start_cells.push_str(&episode.start_cell);
+        self.start_cell_ends.push(self.start_cells.len());
         self.end.push(episode.end);
         self.open.push(episode.open);
         self.date_of_birth.push(episode.date_of_birth);

@@ -37,6 +37,9 @@ pub struct InputOptions {
     pub date_formats: Vec<String>,
     /// The reason codes a `reason` cell is read into: built-in and the authority's own.
     pub reasons: ReasonVocabulary,
+    /// SSDA903: the collection year (2024: 1 April 2023 to 31 March 2024);
+    /// `None`: each Missing file's, when its start dates fall in one.
+    pub collection_year: Option<i32>,
 }
 
 /// A source column `input.columns` maps onto a canonical one.

@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use super::context::{InputOptions, Layout};
 use super::error::unusable;
 use super::field::Field;
-use super::ssd::{PersonField, SsdLookups};
+use super::ssd::{Lookups, PersonField};
 use super::values::header_names;
 use crate::nearest::nearest;
 
@@ -83,7 +83,7 @@ fn layout_names(layout: Layout) -> Vec<(&'static str, Field)> {
 }
 
 /// The mapping of one episode file's header.
-pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: &str, ssd: Option<&SsdLookups>) -> Result<Mapping> {
+pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: &str, ssd: Option<&Lookups>) -> Result<Mapping> {
     let names = header_names(header);
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.iter().enumerate() {
@@ -127,6 +127,11 @@ pub fn mapping(layout: Layout, header: &[String], options: &InputOptions, file: 
         Layout::Canonical => {}
         Layout::Ssda903 => {
             fields.insert(Field::LookedAfter, Locator::Constant("Y"));
+            // The return's Header table, given beside the Missing files: a SEX column in the Missing file wins.
+            if ssd.is_some_and(|l| l.has_people) {
+                fields.entry(Field::Sex).or_insert(Locator::Person(PersonField::Sex));
+                fields.entry(Field::Ethnicity).or_insert(Locator::Person(PersonField::Ethnicity));
+            }
             if let (Some(Locator::Column(child)), Some(Locator::Column(start))) = (fields.get(&Field::ChildId), fields.get(&Field::Start)) {
                 let (child, start) = (*child, *start);
                 fields.insert(Field::EpisodeId, Locator::EpisodeId { child, start });

@@ -9,6 +9,8 @@
 mod columns;
 mod context;
 mod decode;
+mod dfe;
+mod dfe_check;
 mod episodes;
 mod error;
 mod field;
@@ -20,12 +22,14 @@ mod read;
 mod records;
 mod row;
 mod ssd;
+mod ssda903;
 mod unrecognised;
 mod values;
 
 use anyhow::Result;
 
 pub use context::{IngestContext, InputOptions, Layout, MappedColumn};
+pub use dfe::DfeRule;
 pub use episodes::Episodes;
 pub use error::UnusableInput;
 pub use field::Field;

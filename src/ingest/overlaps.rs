@@ -1,15 +1,18 @@
 //! `overlapping_episodes`: the one data-quality rule that needs every row of
 //! a child, so it runs once all rows are in the columns.
 
+use std::collections::BTreeMap;
+
 use super::columns::EpisodeColumns;
+use super::field::Field;
 use super::quality::{Action, Finding, QualityRule};
-use super::values::format_millis;
 
 impl EpisodeColumns {
     /// `overlapping_episodes`: among a child's kept episodes by start, one that
     /// starts before the latest end of the earlier ones (an earlier open
     /// episode is still running; an unknown end is not).
-    pub(super) fn flag_overlaps(&self, findings: &mut Vec<Finding>) {
+    /// `column_names`: per file, each field's column as its header spells it.
+    pub(super) fn flag_overlaps(&self, findings: &mut Vec<Finding>, column_names: &[BTreeMap<Field, String>]) {
         // Counted rows grouped by child (numbers are dense), then each
         // child's few rows put in start order.
         let children = self.child_keys.len();
@@ -40,14 +43,20 @@ impl EpisodeColumns {
                 findings.push(Finding {
                     file: file as usize,
                     row: row as usize,
-                    column: "start".into(),
+                    column: column_names.get(file as usize).and_then(|c| c.get(&Field::Start)).map_or("start", String::as_str).to_string(),
                     rule: QualityRule::OverlappingEpisodes,
-                    value: format_millis(self.start[i]),
+                    value: self.start_cell(i).to_string(),
                     action: Action::Kept,
                 });
             }
             let this_end = if self.open[i] { Some(i64::MAX) } else { self.end[i] };
             latest_end = latest_end.max(this_end);
         }
+    }
+
+    /// Row `i`'s start cell as the file holds it.
+    fn start_cell(&self, i: usize) -> &str {
+        let from = if i == 0 { 0 } else { self.start_cell_ends[i - 1] };
+        &self.start_cells[from..self.start_cell_ends[i]]
     }
 }

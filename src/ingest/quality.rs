@@ -7,6 +7,7 @@ use std::fmt;
 
 use anyhow::Result;
 
+use super::dfe::DfeRule;
 use super::field::Field;
 use super::unrecognised::Unrecognised;
 
@@ -27,6 +28,8 @@ pub enum QualityRule {
     OpenEpisode,
     OtherLaExcluded,
     AbsenceExcluded,
+    /// The DfE's rules for the SSDA903 Missing table.
+    Ssda903(DfeRule),
 }
 
 impl QualityRule {
@@ -46,6 +49,7 @@ impl QualityRule {
             QualityRule::OpenEpisode => "open_episode",
             QualityRule::OtherLaExcluded => "other_la_excluded",
             QualityRule::AbsenceExcluded => "absence_excluded",
+            QualityRule::Ssda903(rule) => rule.id(),
         }
     }
 
@@ -66,6 +70,7 @@ impl QualityRule {
             QualityRule::OpenEpisode => "no return recorded (still missing at extract)",
             QualityRule::OtherLaExcluded => "child looked after by another authority (not counted)",
             QualityRule::AbsenceExcluded => "absence rather than missing (counted separately as absences)",
+            QualityRule::Ssda903(rule) => rule.message(),
         }
     }
 }

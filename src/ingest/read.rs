@@ -3,7 +3,7 @@
 //! apply them in input order, run the cross-row checks, build the frame.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use super::columns::{apply, EpisodeColumns};
 use super::context::{IngestContext, Layout};
 use super::decode::{self, Content, ReadNotes};
+use super::dfe_check;
 use super::episodes::Episodes;
 use super::error::unusable;
 use super::field::Field;
@@ -20,7 +21,8 @@ use super::layout;
 use super::quality::DataQuality;
 use super::records::{with_rows, Rows, PARSE_CHUNK};
 use super::row::{Parsed, RowReader};
-use super::ssd::{self, SsdLookups, SsdRole};
+use super::ssd::{self, Lookups, SsdRole};
+use super::ssda903::{self, ReturnTable, ReturnTables};
 use super::values::EPOCH;
 use crate::timings::{add_time, timed};
 
@@ -50,7 +52,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     let mut timings = IngestTimings::default();
     let (opened, took) = timed(|| open_inputs(files, context));
     timings.open = took;
-    let (episode_files, ssd) = opened?;
+    let (episode_files, ssd, tables) = opened?;
     if episode_files.is_empty() {
         return Err(unusable("no episode file among the inputs (for the ssd layout, give the ssd_missing extract too)".into()));
     }
@@ -64,10 +66,16 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     (timings.parse, timings.keys, timings.duplicate_check, timings.apply) =
         (parts.parse.get(), parts.keys.get(), parts.duplicate_check.get(), parts.apply.get());
 
-    ((), timings.cross_row_checks) = timed(|| {
-        columns.flag_overlaps(&mut quality.findings);
+    let (checked, took) = timed(|| -> Result<()> {
+        columns.flag_overlaps(&mut quality.findings, &quality.column_names);
+        if context.layout == Layout::Ssda903 {
+            check_return(&episode_files, &tables, context, &mut quality)?;
+        }
         quality.findings.sort_by_key(|f| (f.file, f.row, f.rule));
+        Ok(())
     });
+    timings.cross_row_checks = took;
+    checked?;
     quality.rows_kept = columns.len();
     let (frame, took) = timed(|| columns.finish());
     timings.frame = took;
@@ -78,13 +86,45 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
 /// An opened episode file: the file, its text or cells, and what decoding noticed.
 type Opened<'a> = (&'a InputFile, Content<'a>, ReadNotes);
 
-/// Opens every file first: the SSD layout's companion files fill lookups
-/// that its episode file needs. The episode files, in input order, and the lookups.
-fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(Vec<Opened<'a>>, SsdLookups)> {
-    let mut ssd = SsdLookups::default();
+/// Opens every file first: the companion files of the SSD and SSDA903
+/// layouts fill lookups that their episode files need. The episode files,
+/// in input order, the lookups and the SSDA903 return's other tables.
+fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(Vec<Opened<'a>>, Lookups, ReturnTables)> {
+    let mut ssd = Lookups::default();
+    let mut tables = ReturnTables::default();
     let mut episode_files = Vec::new();
     let opened = files.iter().map(|file| Ok((file, decode::open(file, context.options.sheet.as_deref())?))).collect::<Result<Vec<_>>>()?;
     for (file, (content, notes)) in opened {
+        if context.layout == Layout::Ssda903 {
+            let table = with_rows(file, &content, |header, rows| {
+                let table = ssda903::return_table(header);
+                if let Some(table) = table.filter(|t| *t != ReturnTable::Missing) {
+                    match rows {
+                        Rows::Csv(records) => {
+                            let records = records.collect()?;
+                            let rows = records.iter().map(|(n, r)| (*n, r));
+                            ssda903::add_return_table(&mut tables, &mut ssd, table, header, rows, &file.name)?
+                        }
+                        Rows::Workbook(cells) => {
+                            let rows = cells.iter().map(|(n, r)| (*n, r));
+                            ssda903::add_return_table(&mut tables, &mut ssd, table, header, rows, &file.name)?
+                        }
+                    }
+                }
+                Ok(table)
+            })?;
+            match table {
+                Some(ReturnTable::Missing) => episode_files.push((file, content, notes)),
+                Some(_) => {}
+                None => {
+                    return Err(unusable(format!(
+                        "{}: row 1: not an SSDA903 table this tool reads (expected the Missing table with CHILD and MIS_START, the Header with CHILD, SEX and ETHNIC, or Episodes with CHILD and DECOM)",
+                        file.name
+                    )))
+                }
+            }
+            continue;
+        }
         if context.layout != Layout::Ssd {
             episode_files.push((file, content, notes));
             continue;
@@ -115,7 +155,38 @@ fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(V
             }
         }
     }
-    Ok((episode_files, ssd))
+    Ok((episode_files, ssd, tables))
+}
+
+/// The DfE's rules over every row of each SSDA903 Missing file, with the
+/// return's other tables: findings and notes into `quality`.
+fn check_return(episode_files: &[Opened<'_>], tables: &ReturnTables, context: &IngestContext, quality: &mut DataQuality) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut years = BTreeMap::new();
+    for (index, (file, content, _)) in episode_files.iter().enumerate() {
+        let file_rows = with_rows(file, content, |header, records| {
+            Ok(match records {
+                Rows::Csv(records) => {
+                    let records = records.collect()?;
+                    dfe_check::missing_rows(index, header, records.iter().map(|(n, r)| (*n, r)))
+                }
+                Rows::Workbook(cells) => dfe_check::missing_rows(index, header, cells.iter().map(|(n, r)| (*n, r))),
+            })
+        })?;
+        if let Some(year) = context.options.collection_year.or_else(|| dfe_check::collection_year_of(&file_rows)) {
+            years.insert(index, year);
+        }
+        rows.extend(file_rows);
+    }
+    let (findings, notes) = dfe_check::check(&rows, tables, &years);
+    quality.findings.extend(findings);
+    quality.notes.extend(notes);
+    for (index, year) in years {
+        let name = quality.files.get(index).cloned().unwrap_or_default();
+        let how = if context.options.collection_year.is_some() { "input.collection_year" } else { "its dates" };
+        quality.notes.push(format!("{name}: DfE rules checked against the collection year {}-{:02} (from {how})", year - 1, year % 100));
+    }
+    Ok(())
 }
 
 /// Time spent in each part of reading the rows, added up over every chunk.
@@ -131,7 +202,7 @@ struct RowTimes {
 /// `quality`. The canonical columns every file has.
 fn read_rows(
     episode_files: &[Opened<'_>],
-    ssd: &SsdLookups,
+    ssd: &Lookups,
     context: &IngestContext,
     times: &RowTimes,
     columns: &mut EpisodeColumns,

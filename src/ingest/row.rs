@@ -13,7 +13,7 @@ use super::field::Field;
 use super::layout::Locator;
 use super::quality::{Action, Finding, QualityRule};
 use super::records::worth_threads;
-use super::ssd::SsdLookups;
+use super::ssd::Lookups;
 use super::values::{
     age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_with_formats, parse_yes_no,
 };
@@ -26,7 +26,7 @@ pub(super) struct RowReader<'a> {
     /// The file's `Mapping` by field (`Field as usize`), looked up for every cell.
     pub(super) sources: [Option<&'a Locator>; Field::ALL.len()],
     pub(super) value_maps: [Option<&'a HashMap<String, String>>; Field::ALL.len()],
-    pub(super) ssd: &'a SsdLookups,
+    pub(super) ssd: &'a Lookups,
     pub(super) rules: &'a CountingRules,
     pub(super) today: NaiveDate,
     /// `input.date_formats`, tried before the shapes read by themselves.
@@ -310,6 +310,10 @@ impl RowReader<'_> {
             looked_after,
             absent,
             start: millis(start),
+            start_cell: match self.sources[Field::Start as usize] {
+                Some(Locator::Column(i)) => Cow::Borrowed(cells.cell(*i).unwrap_or_default()),
+                _ => Cow::Owned(text(Field::Start)),
+            },
             end: end.map(millis),
             open,
             date_of_birth: date_of_birth.map(days_since_epoch),
@@ -395,6 +399,8 @@ pub(super) struct RowValues<'r> {
     pub(super) looked_after: Option<bool>,
     pub(super) absent: bool,
     pub(super) start: i64,
+    /// The start cell as the file holds it, for a finding made after every row is read.
+    pub(super) start_cell: Cow<'r, str>,
     pub(super) end: Option<i64>,
     pub(super) open: bool,
     pub(super) date_of_birth: Option<i32>,

@@ -20,9 +20,10 @@ pub enum PersonField {
     Ethnicity,
 }
 
-/// Person attributes and care episodes from the SSD companion extracts.
+/// What companion files tell about each person: attributes from `ssd_person`
+/// or the SSDA903 `Header` table, care episodes from the SSD extracts.
 #[derive(Debug, Default)]
-pub struct SsdLookups {
+pub struct Lookups {
     pub people: HashMap<String, [Option<String>; 3]>,
     /// Person id -> care episodes (start, ceased; `None`: still looked after).
     pub care: HashMap<String, Vec<(NaiveDateTime, Option<NaiveDateTime>)>>,
@@ -32,7 +33,7 @@ pub struct SsdLookups {
     pub has_care: bool,
 }
 
-impl SsdLookups {
+impl Lookups {
     pub fn person(&self, id: &str, field: PersonField) -> Option<&str> {
         let index = match field {
             PersonField::Sex => 0,
@@ -85,7 +86,7 @@ pub fn ssd_role(header: &[String]) -> Option<SsdRole> {
 
 /// Adds an SSD companion file's rows to the lookups.
 pub fn add_ssd_companion<'a, C: Cells + 'a>(
-    lookups: &mut SsdLookups,
+    lookups: &mut Lookups,
     role: SsdRole,
     header: &[String],
     rows: impl Iterator<Item = (usize, &'a C)>,

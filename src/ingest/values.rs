@@ -22,10 +22,6 @@ pub(super) fn millis(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp_millis()
 }
 
-pub(super) fn format_millis(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.naive_utc().format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
-}
-
 pub(super) fn days_since_epoch(d: NaiveDate) -> i32 {
     (d - EPOCH).num_days() as i32
 }
