@@ -16,6 +16,15 @@ where
     deserializer.deserialize_any(TextVisitor { expecting, parse })
 }
 
+/// Like `text`, for a value that may be left empty (`~` or `null`): `None`.
+pub fn optional_text<'de, D, T, F>(deserializer: D, expecting: &'static str, parse: F) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    F: FnOnce(&str) -> Result<T, String>,
+{
+    deserializer.deserialize_option(OptionalTextVisitor { expecting, parse })
+}
+
 /// A whole number turned into `T` by `check`, whose error is the problem in words.
 pub fn number<'de, D, T, F>(deserializer: D, expecting: &'static str, check: F) -> Result<T, D::Error>
 where
@@ -51,6 +60,31 @@ impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for TextVisitor<
 
     fn visit_f64<E: Error>(self, value: f64) -> Result<T, E> {
         self.visit_str(&value.to_string())
+    }
+}
+
+struct OptionalTextVisitor<F> {
+    expecting: &'static str,
+    parse: F,
+}
+
+impl<'de, T, F: FnOnce(&str) -> Result<T, String>> Visitor<'de> for OptionalTextVisitor<F> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.expecting)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        text(deserializer, self.expecting, self.parse).map(Some)
     }
 }
 

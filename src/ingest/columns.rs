@@ -28,7 +28,7 @@ pub(super) fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &m
             row: candidate.row,
             column: candidate.episode_id_column.to_string(),
             rule: QualityRule::DuplicateEpisodeId,
-            value: candidate.episode_id.into_owned(),
+            value: candidate.episode_id_cell.map_or_else(|| candidate.episode_id.into_owned(), str::to_string),
             action: Action::Excluded,
         });
     }
@@ -139,7 +139,8 @@ impl EpisodeColumns {
         self.absent.reserve(rows);
         self.start.reserve(rows);
         self.start_cell_ends.reserve(rows);
-        self.start_cells.reserve(rows * 16);
+        // A date and time written `dd/mm/yyyy hh:mm:ss` is 19 bytes.
+        self.start_cells.reserve(rows * 20);
         self.end.reserve(rows);
         self.open.reserve(rows);
         self.date_of_birth.reserve(rows);

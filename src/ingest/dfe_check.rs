@@ -39,7 +39,7 @@ impl MissingRow {
 }
 
 /// The Missing table's rows of one file, every record whatever it holds.
-pub(super) fn missing_rows<'a, C: Cells + 'a>(
+pub(super) fn missing_rows<'a, C: Cells + ?Sized + 'a>(
     file: usize,
     header: &[String],
     rows: impl Iterator<Item = (usize, &'a C)>,

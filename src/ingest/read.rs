@@ -99,17 +99,7 @@ fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(V
             let table = with_rows(file, &content, |header, rows| {
                 let table = ssda903::return_table(header);
                 if let Some(table) = table.filter(|t| *t != ReturnTable::Missing) {
-                    match rows {
-                        Rows::Csv(records) => {
-                            let records = records.collect()?;
-                            let rows = records.iter().map(|(n, r)| (*n, r));
-                            ssda903::add_return_table(&mut tables, &mut ssd, table, header, rows, &file.name)?
-                        }
-                        Rows::Workbook(cells) => {
-                            let rows = cells.iter().map(|(n, r)| (*n, r));
-                            ssda903::add_return_table(&mut tables, &mut ssd, table, header, rows, &file.name)?
-                        }
-                    }
+                    rows.with_all(|rows| ssda903::add_return_table(&mut tables, &mut ssd, table, header, rows, &file.name))??;
                 }
                 Ok(table)
             })?;
@@ -132,15 +122,7 @@ fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(V
         let role = with_rows(file, &content, |header, rows| {
             let role = ssd::ssd_role(header);
             if let Some(role) = role.filter(|r| *r != SsdRole::Missing) {
-                match rows {
-                    Rows::Csv(records) => {
-                        let records = records.collect()?;
-                        ssd::add_ssd_companion(&mut ssd, role, header, records.iter().map(|(n, r)| (*n, r)), &file.name)?
-                    }
-                    Rows::Workbook(cells) => {
-                        ssd::add_ssd_companion(&mut ssd, role, header, cells.iter().map(|(n, r)| (*n, r)), &file.name)?
-                    }
-                }
+                rows.with_all(|rows| ssd::add_ssd_companion(&mut ssd, role, header, rows, &file.name))??;
             }
             Ok(role)
         })?;
@@ -164,15 +146,7 @@ fn check_return(episode_files: &[Opened<'_>], tables: &ReturnTables, context: &I
     let mut rows = Vec::new();
     let mut years = BTreeMap::new();
     for (index, (file, content, _)) in episode_files.iter().enumerate() {
-        let file_rows = with_rows(file, content, |header, records| {
-            Ok(match records {
-                Rows::Csv(records) => {
-                    let records = records.collect()?;
-                    dfe_check::missing_rows(index, header, records.iter().map(|(n, r)| (*n, r)))
-                }
-                Rows::Workbook(cells) => dfe_check::missing_rows(index, header, cells.iter().map(|(n, r)| (*n, r))),
-            })
-        })?;
+        let file_rows = with_rows(file, content, |header, rows| rows.with_all(|rows| dfe_check::missing_rows(index, header, rows)))?;
         if let Some(year) = context.options.collection_year.or_else(|| dfe_check::collection_year_of(&file_rows)) {
             years.insert(index, year);
         }
@@ -305,7 +279,7 @@ mod tests {
     fn counts_every_excluded_row_by_rule() {
         let text = "Episode_ID ; child_id;looked_after;start;end;other_la;episode_type\n\
                     e1;c1;Y;2023-04-01 10:00;2023-04-01 12:00;N;missing\n\
-                    e1;c1;Y;2023-04-02 10:00;;N;missing\n\
+                    \" e1 \";c1;Y;2023-04-02 10:00;;N;missing\n\
                     e2;c2;N;01/13/2023;;N;\n\
                     e3;;N;2023-04-02;;N;\n\
                     e4;c4;Y;2023-04-05;2023-04-04;Y;\n\
@@ -328,6 +302,34 @@ mod tests {
                 ("unknown_value", 8, "looked_after"),
             ]
         );
+        // The duplicate is quoted as the file writes it, spaces and all.
+        assert_eq!(quality.findings[0].value, " e1 ");
+    }
+
+    #[test]
+    fn reason_cells_become_codes_each_once() {
+        let cells = ["cse", "with_friends;cse", "cse;cse", " With Friends ; CSE", "cse;;with_friends", "cse;bus stop", ""];
+        let mut text = String::from("episode_id,child_id,looked_after,start,reason\n");
+        for (i, cell) in cells.iter().enumerate() {
+            text.push_str(&format!("e{i},c{i},Y,2023-04-0{} 10:00,\"{cell}\"\n", i + 1));
+        }
+        let (episodes, quality) = read_text(&text, &CountingRules::default()).unwrap();
+        let column = episodes.frame.column("reason").unwrap().str().unwrap().clone();
+        let reasons: Vec<Option<&str>> = column.iter().collect();
+        assert_eq!(
+            reasons,
+            [
+                Some("cse"),
+                Some("with_friends;cse"),
+                Some("cse"),
+                Some("with_friends;cse"),
+                Some("cse;with_friends"),
+                Some("cse;other"),
+                None
+            ]
+        );
+        let unknown: Vec<(usize, &str)> = quality.findings.iter().map(|f| (f.row, f.value.as_str())).collect();
+        assert_eq!(unknown, [(7, "cse;bus stop")]);
     }
 
     #[test]

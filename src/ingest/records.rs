@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 
-use super::decode::Content;
+use super::decode::{Cells, Content};
 use super::error::unusable;
 use super::file::InputFile;
 
@@ -12,6 +12,21 @@ use super::file::InputFile;
 pub(super) enum Rows<'a> {
     Csv(CsvRecords<'a>),
     Workbook(&'a [(usize, Vec<String>)]),
+}
+
+impl Rows<'_> {
+    /// Calls `f` with every row at once, whatever the format: for the
+    /// companion files of a layout and the DfE's checks, which look across
+    /// rows. A CSV file's records are read into memory first.
+    pub(super) fn with_all<T>(self, f: impl FnOnce(&mut dyn Iterator<Item = (usize, &dyn Cells)>) -> T) -> Result<T> {
+        Ok(match self {
+            Rows::Csv(records) => {
+                let records = records.collect()?;
+                f(&mut records.iter().map(|(n, r)| (*n, r as &dyn Cells)))
+            }
+            Rows::Workbook(rows) => f(&mut rows.iter().map(|(n, r)| (*n, r as &dyn Cells))),
+        })
+    }
 }
 
 /// The CSV records after the header, read into one reused record, so a
@@ -55,8 +70,8 @@ impl CsvRecords<'_> {
         Ok(())
     }
 
-    /// Every record with its row, for the small companion files of a layout.
-    pub(super) fn collect(self) -> Result<Vec<(usize, csv::StringRecord)>> {
+    /// Every record with its row.
+    fn collect(self) -> Result<Vec<(usize, csv::StringRecord)>> {
         let mut records = Vec::new();
         self.for_each_chunk(PARSE_CHUNK, |chunk| records.extend(chunk.iter().cloned()))?;
         Ok(records)

@@ -120,8 +120,12 @@ impl RowReader<'_> {
     /// as unrecognised. Repeats count once; `None` when no part is left.
     fn reasons<'r>(&self, cell: Cow<'r, str>, raw: impl Fn() -> String, kept: &mut RowFindings) -> Option<Cow<'r, str>> {
         let map = self.value_maps[Field::Reason as usize];
-        // Most extracts hold one code as written in the vocabulary.
-        if !cell.contains(';') && map.is_none_or(|m| !m.contains_key(cell.as_ref())) && self.reasons.contains(&cell) {
+        // Most extracts hold codes as the vocabulary writes them, each once:
+        // the cell is already what the columns hold.
+        // (Codes are lower case, as the mapping's keys are.)
+        let as_written = |part: &str| self.reasons.contains(part) && map.is_none_or(|m| !m.contains_key(part));
+        let parts = || cell.split(';');
+        if parts().enumerate().all(|(i, part)| as_written(part) && parts().take(i).all(|before| before != part)) {
             return Some(cell);
         }
         let mut codes: Vec<&str> = Vec::new();
@@ -176,13 +180,7 @@ impl RowReader<'_> {
         let episode_id = get(Field::EpisodeId).unwrap_or_default();
         if start.date() > self.today {
             let later = finding(QualityRule::FutureStart, &[Field::Start], Action::Excluded);
-            return Parsed::Candidate(Candidate {
-                file: self.file,
-                episode_id_column: self.column_names[Field::EpisodeId as usize],
-                row,
-                episode_id,
-                outcome: Outcome::Excluded(later),
-            });
+            return self.candidate(cells, row, episode_id, Outcome::Excluded(later));
         }
         let mut kept = RowFindings::default();
         let flag = |field: Field, kept: &mut RowFindings| -> Option<bool> {
@@ -198,13 +196,7 @@ impl RowReader<'_> {
         let other_la = flag(Field::OtherLa, &mut kept);
         if other_la == Some(true) && !self.rules.include_other_la {
             let later = finding(QualityRule::OtherLaExcluded, &[Field::OtherLa], Action::Excluded);
-            return Parsed::Candidate(Candidate {
-                file: self.file,
-                episode_id_column: self.column_names[Field::EpisodeId as usize],
-                row,
-                episode_id,
-                outcome: Outcome::Excluded(later),
-            });
+            return self.candidate(cells, row, episode_id, Outcome::Excluded(later));
         }
         let episode_type = get(Field::EpisodeType);
         let absent = match episode_type.as_deref() {
@@ -329,13 +321,18 @@ impl RowReader<'_> {
             rhi_outcome,
             rhi_completed: rhi_completed.map(millis),
         };
-        Parsed::Candidate(Candidate {
-            file: self.file,
-            episode_id_column: self.column_names[Field::EpisodeId as usize],
-            row,
-            episode_id,
-            outcome: Outcome::Kept(episode, findings, unrecognised),
-        })
+        self.candidate(cells, row, episode_id, Outcome::Kept(episode, findings, unrecognised))
+    }
+
+    /// A row that reached the episode id check, with what became of it.
+    fn candidate<'r, C: Cells>(&'r self, cells: &'r C, row: usize, episode_id: Cow<'r, str>, outcome: Outcome<'r>) -> Parsed<'r> {
+        // The cell as written, for the finding, when trimming changed it.
+        let episode_id_cell = match self.sources[Field::EpisodeId as usize] {
+            Some(Locator::Column(i)) => cells.cell(*i).filter(|cell| *cell != episode_id),
+            _ => None,
+        };
+        let episode_id_column = self.column_names[Field::EpisodeId as usize];
+        Parsed::Candidate(Candidate { file: self.file, episode_id_column, row, episode_id, episode_id_cell, outcome })
     }
 
     /// The columns of `fields` as the file's header spells them, joined by `;`.
@@ -382,6 +379,8 @@ pub(super) struct Candidate<'r> {
     pub(super) episode_id_column: &'r str,
     pub(super) row: usize,
     pub(super) episode_id: Cow<'r, str>,
+    /// The episode id's cell as written, when it is not `episode_id` (spaces around it).
+    pub(super) episode_id_cell: Option<&'r str>,
     pub(super) outcome: Outcome<'r>,
 }
 

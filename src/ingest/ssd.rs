@@ -85,7 +85,7 @@ pub fn ssd_role(header: &[String]) -> Option<SsdRole> {
 }
 
 /// Adds an SSD companion file's rows to the lookups.
-pub fn add_ssd_companion<'a, C: Cells + 'a>(
+pub fn add_ssd_companion<'a, C: Cells + ?Sized + 'a>(
     lookups: &mut Lookups,
     role: SsdRole,
     header: &[String],

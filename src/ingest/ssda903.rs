@@ -95,7 +95,7 @@ impl ReturnTables {
 }
 
 /// Adds a Header or Episodes file's rows to the tables and the person lookups.
-pub fn add_return_table<'a, C: Cells + 'a>(
+pub fn add_return_table<'a, C: Cells + ?Sized + 'a>(
     tables: &mut ReturnTables,
     lookups: &mut Lookups,
     table: ReturnTable,

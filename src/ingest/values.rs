@@ -58,8 +58,12 @@ const ETHNICITY_CODES: [(&str, &str); 20] = [
 pub fn ethnicity_group(value: Option<&str>) -> &'static str {
     let Some(value) = value else { return "not_known" };
     let value = value.trim();
-    if let Some((_, group)) = ETHNICITY_CODES.iter().find(|(code, _)| value.eq_ignore_ascii_case(code)) {
-        return group;
+    if let Ok(code) = <[u8; 4]>::try_from(value.as_bytes()) {
+        // Once per row: compare the code upper-cased as four bytes.
+        let upper = code.map(|c| c.to_ascii_uppercase());
+        if let Some((_, group)) = ETHNICITY_CODES.iter().find(|(code, _)| code.as_bytes() == upper) {
+            return group;
+        }
     }
     let lower = value.to_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));

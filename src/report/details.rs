@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::checked;
 use crate::period::{long_date, optional_iso_date};
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -12,9 +13,11 @@ use crate::period::{long_date, optional_iso_date};
 pub struct ReportDetails {
     /// Name of the council; blank until the configuration is resolved (then
     /// the fictional example's name, or a visible reminder to set it).
-    #[serde(deserialize_with = "null_as_blank")]
+    #[serde(deserialize_with = "authority")]
     pub authority: String,
+    #[serde(deserialize_with = "title")]
     pub title: String,
+    #[serde(deserialize_with = "committee")]
     pub committee: Option<String>,
     /// Read as `YYYY-MM-DD`; printed as `1 May 2025`.
     #[serde(deserialize_with = "optional_iso_date", serialize_with = "long_date_or_null")]
@@ -121,9 +124,33 @@ impl Default for ReportDetails {
     }
 }
 
+/// The authority, the committee and the title head every page (the running
+/// header and the cover): at most this many characters, so they stay on one line.
+pub const AUTHORITY_LIMIT: usize = 60;
+pub const COMMITTEE_LIMIT: usize = 80;
+pub const TITLE_LIMIT: usize = 120;
+
+/// `name` if it has at most `limit` characters.
+fn bounded(name: &str, what: &str, limit: usize) -> Result<String, String> {
+    let length = name.trim().chars().count();
+    if length > limit {
+        return Err(format!("the {what} has {length} characters where at most {limit} fit the paper's running header: shorten it"));
+    }
+    Ok(name.trim().to_string())
+}
+
 /// `authority: null` (as the shipped default file writes it) reads as blank.
-fn null_as_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+fn authority<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = checked::optional_text(deserializer, "the authority's name", |t| bounded(t, "authority's name", AUTHORITY_LIMIT))?;
+    Ok(name.unwrap_or_default())
+}
+
+fn committee<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    checked::optional_text(deserializer, "the committee's name", |t| bounded(t, "committee's name", COMMITTEE_LIMIT))
+}
+
+fn title<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    checked::text(deserializer, "the paper's title", |t| bounded(t, "title", TITLE_LIMIT))
 }
 
 fn long_date_or_null<S: Serializer>(date: &Option<NaiveDate>, serializer: S) -> Result<S::Ok, S::Error> {
@@ -141,6 +168,11 @@ mod tests {
     fn dates_are_read_as_iso_and_printed_in_words() {
         let details: ReportDetails = serde_yaml::from_str("authority: null\nmeeting_date: 2025-05-01\n").unwrap();
         assert_eq!(details.authority, "");
+        let long = format!("title: x\nauthority: {}\n", "Borough ".repeat(10));
+        let err = serde_yaml::from_str::<ReportDetails>(&long).unwrap_err().to_string();
+        assert!(err.contains("the authority's name has 79 characters where at most 60 fit") && err.contains("line 2 column 12"), "{err}");
+        let err = serde_yaml::from_str::<ReportDetails>(&format!("committee: {}\n", "c".repeat(81))).unwrap_err().to_string();
+        assert!(err.contains("committee's name has 81 characters") && err.contains("line 1"), "{err}");
         assert_eq!(details.meeting_date, NaiveDate::from_ymd_opt(2025, 5, 1));
         let json = serde_json::to_value(&details).unwrap();
         assert_eq!(json["meeting_date"], "1 May 2025");

@@ -3,6 +3,8 @@
 //! happened to the rows, and the extract date used for future starts.
 //! Counts only: no identifier or value. Rule ids stay in the findings file.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::table::Table;
@@ -25,7 +27,7 @@ pub struct QualitySummary {
 }
 
 /// A rule's name in plain words, for a reader who has not seen the findings file.
-pub fn plain_name(rule: QualityRule) -> String {
+pub fn plain_name(rule: QualityRule) -> Cow<'static, str> {
     let name = match rule {
         QualityRule::MissingRequired => "Required details missing",
         QualityRule::UnparseableDate => "Date that could not be read",
@@ -41,9 +43,9 @@ pub fn plain_name(rule: QualityRule) -> String {
         QualityRule::OpenEpisode => "Still missing (no return recorded)",
         QualityRule::OtherLaExcluded => "Looked after by another authority",
         QualityRule::AbsenceExcluded => "Absence, not a missing episode",
-        QualityRule::Ssda903(rule) => return format!("DfE return check {}", rule.code()),
+        QualityRule::Ssda903(rule) => return Cow::Owned(format!("DfE return check {}", rule.code())),
     };
-    name.to_string()
+    Cow::Borrowed(name)
 }
 
 fn action_text(action: Action) -> &'static str {
