@@ -69,8 +69,10 @@ impl ReasonVocabulary {
         self.entries.iter().map(|(code, _)| code.as_str())
     }
 
-    pub fn contains(&self, code: &str) -> bool {
-        self.entries.iter().any(|(c, _)| c == code)
+    /// Where `code`, written exactly as the vocabulary writes it, stands in
+    /// the vocabulary, with the vocabulary's own copy of it.
+    pub fn position(&self, code: &str) -> Option<(usize, &str)> {
+        self.entries.iter().enumerate().find(|(_, (c, _))| c == code).map(|(i, (c, _))| (i, c.as_str()))
     }
 
     /// The label a code prints as; `None` for a code outside the vocabulary.

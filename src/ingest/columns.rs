@@ -8,39 +8,51 @@ use std::time::Duration;
 use polars::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::field::Field;
 use super::quality::{Action, DataQuality, Finding, QualityRule};
 use super::records::worth_threads;
-use super::row::{Candidate, Outcome, Parsed, RowValues};
+use super::row::{Candidate, Outcome, Parsed, Reasons, RowReader, RowValues};
 use crate::timings::timed;
 
 /// The rules that need the rows before (`duplicate_episode_id`: the first
-/// stays), then the row into the columns. Called in input order.
-pub(super) fn apply(parsed: Parsed<'_>, duplicate: bool, child: u32, builder: &mut EpisodeColumns, quality: &mut DataQuality) {
-    let findings = &mut quality.findings;
-    let candidate = match parsed {
-        Parsed::Blank => return,
-        Parsed::Excluded(finding) => return findings.push(finding),
-        Parsed::Candidate(candidate) => candidate,
-    };
-    if duplicate {
-        return findings.push(Finding {
-            file: candidate.file,
-            row: candidate.row,
-            column: candidate.episode_id_column.to_string(),
+/// stays), then the row into the columns. Called in input order with the
+/// reader of the row's file. A kept row, the common one, is read where it
+/// lies (moving its values would cost more than reading them); the others
+/// are taken out of `parsed`, leaving it blank.
+pub(super) fn apply(
+    parsed: &mut Parsed<'_>,
+    duplicate: bool,
+    child: u32,
+    reader: &RowReader<'_>,
+    builder: &mut EpisodeColumns,
+    quality: &mut DataQuality,
+) {
+    if let Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, notes), .. }) = parsed {
+        if !duplicate {
+            if let Some(notes) = notes.take() {
+                quality.findings.extend(notes.findings);
+                for (field, value) in notes.unrecognised {
+                    quality.unrecognised.add(reader.file, field, value);
+                }
+            }
+            return builder.push(episode, child);
+        }
+    }
+    match std::mem::replace(parsed, Parsed::Blank) {
+        Parsed::Blank => {}
+        Parsed::Excluded(finding) => quality.findings.push(finding),
+        Parsed::Candidate(candidate) if duplicate => quality.findings.push(Finding {
+            file: reader.file,
+            row: candidate.row as usize,
+            column: reader.column_names[Field::EpisodeId as usize].to_string(),
             rule: QualityRule::DuplicateEpisodeId,
             value: candidate.episode_id_cell.map_or_else(|| candidate.episode_id.into_owned(), str::to_string),
             action: Action::Excluded,
-        });
+        }),
+        Parsed::Candidate(Candidate { outcome: Outcome::Excluded(finding), .. }) => quality.findings.push(finding),
+        // Kept and not a duplicate: in the columns above.
+        Parsed::Candidate(Candidate { outcome: Outcome::Kept(..), .. }) => {}
     }
-    let (episode, row_findings, unrecognised) = match candidate.outcome {
-        Outcome::Excluded(finding) => return findings.push(finding),
-        Outcome::Kept(episode, row_findings, unrecognised) => (episode, row_findings, unrecognised),
-    };
-    findings.extend(row_findings);
-    for (field, value) in unrecognised {
-        quality.unrecognised.add(candidate.file, field, value);
-    }
-    builder.push(episode, child);
 }
 
 /// The number standing for `key`: the next one when `key` is new, so numbers
@@ -117,6 +129,8 @@ pub(super) struct EpisodeColumns {
     pub(super) reason: Vec<Option<u32>>,
     pub(super) reason_codes: Vec<String>,
     pub(super) reason_code_index: FxHashMap<String, u32>,
+    /// `reason_codes`' index of each code alone, by its place in the vocabulary, once seen.
+    pub(super) reason_of_code: Vec<Option<u32>>,
     pub(super) cse_risk: Vec<Option<bool>>,
     pub(super) cce_risk: Vec<Option<bool>>,
     pub(super) rhi_offered: Vec<Option<bool>>,
@@ -162,21 +176,23 @@ impl EpisodeColumns {
     /// standing for its child. The two are independent, so they run side by
     /// side; each walks the rows in order. A child numbered from a row that
     /// turns out to be a duplicate only leaves a number unused.
-    pub(super) fn keys(&mut self, parsed: &[Parsed<'_>]) -> (Vec<bool>, Vec<u32>, Duration) {
+    /// `parsed`: the parts `parse_rows` made, in order.
+    pub(super) fn keys(&mut self, parsed: &[Vec<Parsed<'_>>]) -> (Vec<bool>, Vec<u32>, Duration) {
         let (seen, children) = (&mut self.episode_ids, &mut self.child_keys);
         let duplicates = |seen: &mut SeenIds| -> (Vec<bool>, Duration) {
-            timed(|| parsed.iter().map(|p| matches!(p, Parsed::Candidate(c) if !seen.insert(&c.episode_id))).collect())
+            timed(|| parsed.iter().flatten().map(|p| matches!(p, Parsed::Candidate(c) if !seen.insert(&c.episode_id))).collect())
         };
         let numbers = |children: &mut FxHashMap<String, u32>| -> Vec<u32> {
             parsed
                 .iter()
+                .flatten()
                 .map(|p| match p {
                     Parsed::Candidate(Candidate { outcome: Outcome::Kept(episode, ..), .. }) => number_for(children, &episode.child_id),
                     _ => 0,
                 })
                 .collect()
         };
-        if !worth_threads(parsed.len()) {
+        if !worth_threads(parsed.iter().map(Vec::len).sum()) {
             let (flags, took) = duplicates(seen);
             return (flags, numbers(children), took);
         }
@@ -188,14 +204,17 @@ impl EpisodeColumns {
         })
     }
 
-    pub(super) fn push(&mut self, episode: RowValues<'_>, child: u32) {
-        let reason = episode.reason.map(|codes| self.reason_index(&codes));
+    pub(super) fn push(&mut self, episode: &RowValues<'_>, child: u32) {
+        let reason = episode.reason.as_ref().map(|reasons| match reasons {
+            Reasons::Code(position, code) => self.code_index(*position, code),
+            Reasons::Codes(codes) => self.reason_index(codes),
+        });
         self.origin.push(episode.origin);
         self.child.push(child);
         self.looked_after.push(episode.looked_after);
         self.absent.push(episode.absent);
         self.start.push(episode.start);
-        self.start_cells.push_str(&episode.start_cell);
+        self.start_cells.push_str(episode.start_cell);
         self.start_cell_ends.push(self.start_cells.len());
         self.end.push(episode.end);
         self.open.push(episode.open);
@@ -211,6 +230,20 @@ impl EpisodeColumns {
         self.rhi_offered.push(episode.rhi_offered);
         self.rhi_outcome.push(episode.rhi_outcome);
         self.rhi_completed.push(episode.rhi_completed);
+    }
+
+    /// One reason code, at `position` in the vocabulary, as an index into
+    /// `reason_codes`: looked up by place, not by hashing the code, once seen.
+    fn code_index(&mut self, position: usize, code: &str) -> u32 {
+        if let Some(Some(index)) = self.reason_of_code.get(position) {
+            return *index;
+        }
+        let index = self.reason_index(code);
+        if self.reason_of_code.len() <= position {
+            self.reason_of_code.resize(position + 1, None);
+        }
+        self.reason_of_code[position] = Some(index);
+        index
     }
 
     /// Reason codes joined by `;` as an index into `reason_codes`.

@@ -224,15 +224,15 @@ fn read_rows(
                 reasons: &context.options.reasons,
             };
             // Rows parse in parallel a chunk at a time, then apply in input order.
-            let mut apply_all = |parsed: Vec<Parsed<'_>>| {
+            let mut apply_all = |mut parsed: Vec<Vec<Parsed<'_>>>| {
                 let (duplicates, children, duplicate_check) = add_time(&times.keys, || columns.keys(&parsed));
                 times.duplicate_check.set(times.duplicate_check.get() + duplicate_check);
                 add_time(&times.apply, || {
-                    for ((row, duplicate), child) in parsed.into_iter().zip(duplicates).zip(children) {
+                    for ((row, duplicate), child) in parsed.iter_mut().flatten().zip(duplicates).zip(children) {
                         if !matches!(row, Parsed::Blank) {
                             quality.rows_read += 1;
                         }
-                        apply(row, duplicate, child, columns, quality);
+                        apply(row, duplicate, child, &reader, columns, quality);
                     }
                 });
             };

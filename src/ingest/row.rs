@@ -118,15 +118,22 @@ impl RowReader<'_> {
     /// `;`, each part through `input.values.reason` and then the codes and
     /// labels; a part matching nothing counts under `other` and is recorded
     /// as unrecognised. Repeats count once; `None` when no part is left.
-    fn reasons<'r>(&self, cell: Cow<'r, str>, raw: impl Fn() -> String, kept: &mut RowFindings) -> Option<Cow<'r, str>> {
+    fn reasons<'r>(&'r self, cell: Cow<'r, str>, raw: impl Fn() -> String, kept: &mut RowFindings) -> Option<Reasons<'r>> {
         let map = self.value_maps[Field::Reason as usize];
         // Most extracts hold codes as the vocabulary writes them, each once:
-        // the cell is already what the columns hold.
+        // the cell is already what the columns hold, and one code is known
+        // by its place in the vocabulary.
         // (Codes are lower case, as the mapping's keys are.)
-        let as_written = |part: &str| self.reasons.contains(part) && map.is_none_or(|m| !m.contains_key(part));
-        let parts = || cell.split(';');
-        if parts().enumerate().all(|(i, part)| as_written(part) && parts().take(i).all(|before| before != part)) {
-            return Some(cell);
+        let as_written = |part: &str| self.reasons.position(part).filter(|_| map.is_none_or(|m| !m.contains_key(part)));
+        if !cell.contains(';') {
+            if let Some((position, code)) = as_written(&cell) {
+                return Some(Reasons::Code(position, code));
+            }
+        } else {
+            let parts = || cell.split(';');
+            if parts().enumerate().all(|(i, part)| as_written(part).is_some() && parts().take(i).all(|before| before != part)) {
+                return Some(Reasons::Codes(cell));
+            }
         }
         let mut codes: Vec<&str> = Vec::new();
         for part in cell.split(';').map(str::trim).filter(|p| !is_blank(p)) {
@@ -145,7 +152,7 @@ impl RowReader<'_> {
                 codes.push(code);
             }
         }
-        (!codes.is_empty()).then(|| Cow::Owned(codes.join(";")))
+        (!codes.is_empty()).then(|| Reasons::Codes(Cow::Owned(codes.join(";"))))
     }
 
     /// Everything the row alone decides: the exclusions that need no other
@@ -303,8 +310,10 @@ impl RowReader<'_> {
             absent,
             start: millis(start),
             start_cell: match self.sources[Field::Start as usize] {
-                Some(Locator::Column(i)) => Cow::Borrowed(cells.cell(*i).unwrap_or_default()),
-                _ => Cow::Owned(text(Field::Start)),
+                Some(Locator::Column(i)) => cells.cell(*i).unwrap_or_default(),
+                Some(Locator::Constant(value)) => value,
+                // Every layout reads the start from one of the file's columns.
+                _ => "",
             },
             end: end.map(millis),
             open,
@@ -321,18 +330,21 @@ impl RowReader<'_> {
             rhi_outcome,
             rhi_completed: rhi_completed.map(millis),
         };
-        self.candidate(cells, row, episode_id, Outcome::Kept(episode, findings, unrecognised))
+        // Most rows carry nothing more: no allocation for them.
+        let notes = (!findings.is_empty() || !unrecognised.is_empty()).then(|| Box::new(RowNotes { findings, unrecognised }));
+        self.candidate(cells, row, episode_id, Outcome::Kept(episode, notes))
     }
 
     /// A row that reached the episode id check, with what became of it.
+    // Inlined, so the row's values are built where they will lie, not copied there.
+    #[inline(always)]
     fn candidate<'r, C: Cells>(&'r self, cells: &'r C, row: usize, episode_id: Cow<'r, str>, outcome: Outcome<'r>) -> Parsed<'r> {
-        // The cell as written, for the finding, when trimming changed it.
+        // The cell as written, for the finding.
         let episode_id_cell = match self.sources[Field::EpisodeId as usize] {
-            Some(Locator::Column(i)) => cells.cell(*i).filter(|cell| *cell != episode_id),
+            Some(Locator::Column(i)) => cells.cell(*i),
             _ => None,
         };
-        let episode_id_column = self.column_names[Field::EpisodeId as usize];
-        Parsed::Candidate(Candidate { file: self.file, episode_id_column, row, episode_id, episode_id_cell, outcome })
+        Parsed::Candidate(Candidate { row: row as u32, episode_id, episode_id_cell, outcome })
     }
 
     /// The columns of `fields` as the file's header spells them, joined by `;`.
@@ -340,10 +352,11 @@ impl RowReader<'_> {
         fields.iter().map(|f| self.column_names[*f as usize]).collect::<Vec<_>>().join(";")
     }
 
-    /// Parses `rows` on every core (pure work), in input order.
-    pub(super) fn parse_rows<'r, C: Cells + Sync>(&'r self, rows: &'r [(usize, C)]) -> Vec<Parsed<'r>> {
+    /// Parses `rows` on every core (pure work): one part per core, the
+    /// parts in input order (joining them would copy every row once more).
+    pub(super) fn parse_rows<'r, C: Cells + Sync>(&'r self, rows: &'r [(usize, C)]) -> Vec<Vec<Parsed<'r>>> {
         if !worth_threads(rows.len()) {
-            return rows.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect();
+            return vec![rows.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect()];
         }
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::thread::scope(|scope| {
@@ -351,11 +364,7 @@ impl RowReader<'_> {
                 .chunks(rows.len().div_ceil(threads))
                 .map(|part| scope.spawn(move || part.iter().map(|(row, cells)| self.parse_row(*row, cells)).collect::<Vec<_>>()))
                 .collect();
-            let mut parsed = Vec::with_capacity(rows.len());
-            for part in parts {
-                parsed.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            parsed
+            parts.into_iter().map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
         })
     }
 }
@@ -373,13 +382,11 @@ pub(super) enum Parsed<'r> {
     Candidate(Candidate<'r>),
 }
 
+/// (The file and its column names are the reader's: `apply` has it.)
 pub(super) struct Candidate<'r> {
-    pub(super) file: usize,
-    /// The episode id's column as the header spells it, for `duplicate_episode_id`.
-    pub(super) episode_id_column: &'r str,
-    pub(super) row: usize,
+    pub(super) row: u32,
     pub(super) episode_id: Cow<'r, str>,
-    /// The episode id's cell as written, when it is not `episode_id` (spaces around it).
+    /// The episode id's cell as written, spaces and all (`None`: the id is made from other cells).
     pub(super) episode_id_cell: Option<&'r str>,
     pub(super) outcome: Outcome<'r>,
 }
@@ -387,8 +394,15 @@ pub(super) struct Candidate<'r> {
 pub(super) enum Outcome<'r> {
     /// Left out by a rule after the duplicate check (`future_start`, `other_la_excluded`).
     Excluded(Finding),
-    /// In the frame, with the findings it carries and the values no mapping recognised.
-    Kept(RowValues<'r>, Vec<Finding>, Vec<(Field, String)>),
+    /// In the frame, with what it carries beyond its values, if anything.
+    Kept(RowValues<'r>, Option<Box<RowNotes>>),
+}
+
+/// What a kept row carries beside its values: the findings, and the values
+/// no mapping recognised.
+pub(super) struct RowNotes {
+    pub(super) findings: Vec<Finding>,
+    pub(super) unrecognised: Vec<(Field, String)>,
 }
 
 /// One row's values, as the `EpisodeColumns` columns take them.
@@ -399,7 +413,7 @@ pub(super) struct RowValues<'r> {
     pub(super) absent: bool,
     pub(super) start: i64,
     /// The start cell as the file holds it, for a finding made after every row is read.
-    pub(super) start_cell: Cow<'r, str>,
+    pub(super) start_cell: &'r str,
     pub(super) end: Option<i64>,
     pub(super) open: bool,
     pub(super) date_of_birth: Option<i32>,
@@ -408,10 +422,18 @@ pub(super) struct RowValues<'r> {
     pub(super) ethnicity_group: &'static str,
     pub(super) placement_area: Option<&'static str>,
     pub(super) uasc: Option<bool>,
-    pub(super) reason: Option<Cow<'r, str>>,
+    pub(super) reason: Option<Reasons<'r>>,
     pub(super) cse_risk: Option<bool>,
     pub(super) cce_risk: Option<bool>,
     pub(super) rhi_offered: Option<bool>,
     pub(super) rhi_outcome: Option<&'static str>,
     pub(super) rhi_completed: Option<i64>,
+}
+
+/// A row's reasons as the columns take them.
+pub(super) enum Reasons<'r> {
+    /// One code: its place in the vocabulary, and the code.
+    Code(usize, &'r str),
+    /// Codes of the vocabulary joined by `;`, each once.
+    Codes(Cow<'r, str>),
 }

@@ -59,9 +59,10 @@ pub fn ethnicity_group(value: Option<&str>) -> &'static str {
     let Some(value) = value else { return "not_known" };
     let value = value.trim();
     if let Ok(code) = <[u8; 4]>::try_from(value.as_bytes()) {
-        // Once per row: compare the code upper-cased as four bytes.
-        let upper = code.map(|c| c.to_ascii_uppercase());
-        if let Some((_, group)) = ETHNICITY_CODES.iter().find(|(code, _)| code.as_bytes() == upper) {
+        // Once per row: compare the code upper-cased as one four-byte number.
+        let upper = u32::from_le_bytes(code.map(|c| c.to_ascii_uppercase()));
+        let same = |code: &str| <[u8; 4]>::try_from(code.as_bytes()).is_ok_and(|c| u32::from_le_bytes(c) == upper);
+        if let Some((_, group)) = ETHNICITY_CODES.iter().find(|(code, _)| same(code)) {
             return group;
         }
     }
