@@ -15,7 +15,7 @@ use super::quality::{Action, Finding, QualityRule};
 use super::records::worth_threads;
 use super::ssd::Lookups;
 use super::values::{
-    age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_with_formats, parse_yes_no,
+    age_in_years, days_since_epoch, ethnicity_group, is_any, is_blank, millis, parse_timestamp, parse_with_formats, parse_yes_no, trim_cell,
 };
 use crate::reasons::{ReasonVocabulary, UNMATCHED};
 use crate::rules::CountingRules;
@@ -70,10 +70,10 @@ impl RowReader<'_> {
     /// The trimmed cell of `field` after value mapping; `None` when blank or absent.
     pub(super) fn cell<'r, C: Cells>(&'r self, cells: &'r C, row: usize, field: Field) -> Option<Cow<'r, str>> {
         let raw: Cow<'r, str> = match self.sources[field as usize]? {
-            Locator::Column(i) => Cow::Borrowed(cells.cell(*i)?.trim()),
+            Locator::Column(i) => Cow::Borrowed(trim_cell(cells.cell(*i)?)),
             Locator::Constant(value) => Cow::Borrowed(value),
             Locator::EpisodeId { child, start } => {
-                let (child, start) = (cells.cell(*child)?.trim(), cells.cell(*start)?.trim());
+                let (child, start) = (trim_cell(cells.cell(*child)?), trim_cell(cells.cell(*start)?));
                 if is_blank(child) || is_blank(start) {
                     return None;
                 }
@@ -177,14 +177,15 @@ impl RowReader<'_> {
         // Exclusions, in the order of INPUT.md; the first that applies wins.
         // `duplicate_episode_id` comes third and needs the rows before: `apply`.
         let required = [Field::EpisodeId, Field::ChildId, Field::Start, Field::LookedAfter];
-        let blank: Vec<Field> = required.into_iter().filter(|f| get(*f).is_none()).collect();
+        let required_cells = required.map(get);
+        let blank: Vec<Field> = required.into_iter().zip(&required_cells).filter(|(_, cell)| cell.is_none()).map(|(f, _)| f).collect();
         if !blank.is_empty() {
             return Parsed::Excluded(finding(QualityRule::MissingRequired, &blank, Action::Excluded));
         }
-        let Some(start) = get(Field::Start).and_then(|s| self.timestamp(&s)) else {
+        let [episode_id, child_id, start_text, _] = required_cells.map(Option::unwrap_or_default);
+        let Some(start) = self.timestamp(&start_text) else {
             return Parsed::Excluded(finding(QualityRule::UnparseableDate, &[Field::Start], Action::Excluded));
         };
-        let episode_id = get(Field::EpisodeId).unwrap_or_default();
         if start.date() > self.today {
             let later = finding(QualityRule::FutureStart, &[Field::Start], Action::Excluded);
             return self.candidate(cells, row, episode_id, Outcome::Excluded(later));
@@ -226,18 +227,20 @@ impl RowReader<'_> {
         let cse = flag(Field::CseRisk, &mut kept);
         let cce = flag(Field::CceRisk, &mut kept);
         let rhi_offered = flag(Field::RhiOffered, &mut kept);
-        let date = |field: Field, kept: &mut RowFindings| -> Option<NaiveDateTime> {
-            let value = get(field)?;
+        let date_of = |field: Field, value: Option<Cow<'_, str>>, kept: &mut RowFindings| -> Option<NaiveDateTime> {
+            let value = value?;
             let parsed = self.timestamp(&value);
             if parsed.is_none() {
                 kept.add(QualityRule::UnparseableDate, field, &text(field), Action::FieldIgnored);
             }
             parsed
         };
+        let date = |field: Field, kept: &mut RowFindings| date_of(field, get(field), kept);
         let date_of_birth = date(Field::DateOfBirth, &mut kept).map(|t| t.date());
-        let mut end = date(Field::End, &mut kept);
+        let end_cell = get(Field::End);
+        let open = self.sources[Field::End as usize].is_some() && end_cell.is_none();
+        let mut end = date_of(Field::End, end_cell, &mut kept);
         let rhi_completed = date(Field::RhiCompleted, &mut kept);
-        let open = self.sources[Field::End as usize].is_some() && get(Field::End).is_none();
 
         if let Some(e) = end {
             if e < start {
@@ -305,7 +308,7 @@ impl RowReader<'_> {
         };
         let episode = RowValues {
             origin: (self.file as u32, row as u32, counted),
-            child_id: get(Field::ChildId).unwrap_or_default(),
+            child_id,
             looked_after,
             absent,
             start: millis(start),
