@@ -10,6 +10,7 @@ pub mod assets;
 pub mod charts;
 pub mod checked;
 pub mod config;
+pub mod fault;
 pub mod format;
 pub mod ingest;
 pub mod labels;
@@ -100,6 +101,7 @@ pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let Figures { quality, metrics } = compute(config, &mut timings)?;
     let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
     let charts = timings.time("charts", || charts::draw(&metrics, &config.chart_context()))?;
+    fault::point("charts");
     let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
     let commentary = read_commentary(config.commentary.as_deref())?;
     let (data, inputs, findings) = timings.time("report", || -> Result<_> {

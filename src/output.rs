@@ -1,10 +1,14 @@
-//! Writes finished outputs. Each file is written to a temporary name beside
-//! its target and renamed into place, so an existing output is only ever
-//! replaced by a complete new one.
+//! Writes finished outputs so that a failed, interrupted or concurrent run
+//! never leaves a half-written or mixed set: a command claims its output
+//! folder (proving it writable and locking it) before any work, stages every
+//! file in a hidden folder, and renames them into place only once all are
+//! written.
 
+use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 /// One file a command writes: where (relative to its output folder, or a
 /// whole path) and its bytes.
@@ -20,23 +24,185 @@ impl OutputFile {
     }
 }
 
-/// Writes `bytes` to `path` via a temporary file in the same folder.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+/// The lock file a claimed output folder holds while a command writes to it.
+pub const LOCK_FILE: &str = ".missing-report.lock";
+/// Where the files of a run are written before they are renamed into place.
+/// A run that was killed leaves it behind; the next claim removes it.
+pub const STAGING_FOLDER: &str = ".missing-report-staging";
+
+/// An output folder this process has locked for writing.
+#[derive(Debug)]
+pub struct OutputFolder {
+    path: PathBuf,
+    /// Held until the folder is dropped; the operating system releases it if the process dies.
+    _lock: File,
+}
+
+impl OutputFolder {
+    /// Creates `path` if needed, proves it can be written, locks it against
+    /// another run and clears what a killed run staged. Call it before any work.
+    pub fn claim(path: &Path) -> Result<OutputFolder> {
+        std::fs::create_dir_all(path).with_context(|| format!("the output folder {} cannot be created", path.display()))?;
+        let lock_path = path.join(LOCK_FILE);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .with_context(|| format!("the output folder {} cannot be written (creating {LOCK_FILE})", path.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => bail!(
+                "another run is writing to the output folder {}: wait for it to finish, or choose another folder with --output",
+                path.display()
+            ),
+            Err(std::fs::TryLockError::Error(error)) => {
+                return Err(error).with_context(|| format!("the output folder {} cannot be locked", path.display()))
+            }
+        }
+        let folder = OutputFolder { path: path.to_path_buf(), _lock: lock };
+        folder.clear_staging()?;
+        Ok(folder)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn staging(&self) -> PathBuf {
+        self.path.join(STAGING_FOLDER)
+    }
+
+    fn clear_staging(&self) -> Result<()> {
+        let staging = self.staging();
+        match std::fs::remove_dir_all(&staging) {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(error).with_context(|| format!("cannot remove {} left by an earlier run", staging.display())),
+        }
+    }
+
+    /// Writes every file to the staging folder, then renames each into place.
+    /// If any file cannot be written, nothing is replaced.
+    pub fn write(&self, files: &[OutputFile]) -> Result<()> {
+        let staging = self.staging();
+        let staged = files.iter().map(|file| -> Result<PathBuf> {
+            let staged = staging.join(&file.path);
+            if let Some(parent) = staged.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
+            }
+            write_synced(&staged, &file.bytes, None)?;
+            Ok(staged)
+        });
+        let staged = match staged.collect::<Result<Vec<_>>>() {
+            Ok(staged) => staged,
+            Err(error) => {
+                let _ = self.clear_staging();
+                return Err(error.context(format!("nothing in {} was replaced", self.path.display())));
+            }
+        };
+        crate::fault::point("staged");
+        for (file, staged) in files.iter().zip(&staged) {
+            let target = self.path.join(&file.path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
+            }
+            std::fs::rename(staged, &target).with_context(|| format!("cannot replace {}", target.display()))?;
+        }
+        self.clear_staging()
+    }
+}
+
+/// Who may read a file written alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The usual mode for new files.
+    Default,
+    /// The owner only (mode 0600): files holding personal data.
+    OwnerOnly,
+}
+
+/// Writes `bytes` to `path` via a temporary file in the same folder, renamed into place.
+pub fn write_atomically(path: &Path, bytes: &[u8], access: Access) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create folder {}", folder.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
+    let mode = (access == Access::OwnerOnly).then_some(0o600);
+    if let Err(error) = write_synced(&temporary, bytes, mode) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(error);
+    }
     std::fs::rename(&temporary, path).with_context(|| {
         let _ = std::fs::remove_file(&temporary);
         format!("cannot replace {}", path.display())
     })
 }
 
-/// Writes every file under `folder`, in order.
-pub fn write_files(folder: &Path, files: &[OutputFile]) -> Result<()> {
-    for file in files {
-        write_atomically(&folder.join(&file.path), &file.bytes)?;
+/// Creates `path` afresh (with `mode` on Unix when given), writes `bytes` and flushes them to disk.
+fn write_synced(path: &Path, bytes: &[u8], mode: Option<u32>) -> Result<()> {
+    let _ = std::fs::remove_file(path);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(mode);
     }
-    Ok(())
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_all().with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_claim_on_a_locked_folder_is_refused_until_the_first_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = OutputFolder::claim(dir.path()).unwrap();
+        let error = OutputFolder::claim(dir.path()).unwrap_err().to_string();
+        assert!(error.starts_with("another run is writing to the output folder"), "{error}");
+        drop(first);
+        OutputFolder::claim(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_replaces_nothing_and_leaves_no_staged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = OutputFolder::claim(dir.path()).unwrap();
+        folder.write(&[OutputFile::new("a.csv", b"old a".to_vec()), OutputFile::new("b.csv", b"old b".to_vec())]).unwrap();
+        // A file cannot be staged under a path whose parent is a file.
+        let files = [OutputFile::new("a.csv", b"new a".to_vec()), OutputFile::new("blocker/b.csv", b"new b".to_vec())];
+        std::fs::create_dir_all(dir.path().join(STAGING_FOLDER)).unwrap();
+        std::fs::write(dir.path().join(STAGING_FOLDER).join("blocker"), b"").unwrap();
+        let error = format!("{:#}", folder.write(&files).unwrap_err());
+        assert!(error.contains("nothing in"), "{error}");
+        assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"old a");
+        assert_eq!(std::fs::read(dir.path().join("b.csv")).unwrap(), b"old b");
+        assert!(!dir.path().join(STAGING_FOLDER).exists());
+    }
+
+    #[test]
+    fn the_claim_clears_what_a_killed_run_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(STAGING_FOLDER).join("charts")).unwrap();
+        std::fs::write(dir.path().join(STAGING_FOLDER).join("charts/x.svg"), b"<svg").unwrap();
+        OutputFolder::claim(dir.path()).unwrap();
+        assert!(!dir.path().join(STAGING_FOLDER).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_owner_only_file_has_mode_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("findings.csv");
+        write_atomically(&path, b"row,rule\n", Access::OwnerOnly).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read(&path).unwrap(), b"row,rule\n");
+    }
 }

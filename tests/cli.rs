@@ -90,7 +90,9 @@ fn build_writes_report_charts_and_export_without_identifiers() {
         identifiers.insert(record[1].to_string());
     }
     assert!(identifiers.len() > 1000);
-    let mut published = vec![("report.pdf".to_string(), text), ("metrics.csv".to_string(), metrics)];
+    let terminal = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+    let mut published =
+        vec![("report.pdf".to_string(), text), ("metrics.csv".to_string(), metrics), ("the terminal".to_string(), terminal)];
     let tables: Vec<PathBuf> = std::fs::read_dir(out.join("tables")).unwrap().map(|e| e.unwrap().path()).collect();
     assert!(tables.len() >= 15, "{tables:?}");
     for table in &tables {

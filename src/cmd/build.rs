@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use missing_report::config::Config;
-use missing_report::{output, Gate};
+use missing_report::output::OutputFolder;
+use missing_report::Gate;
 
 use crate::cli::BuildArgs;
 
@@ -12,10 +13,16 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     let started = Instant::now();
     let config = Config::load(args.input.config.as_deref(), args.overrides())?;
     let gate = Gate { final_paper: args.final_version, accept_numbers: args.accept_numbers };
+    if config.emit_bundle.as_deref() == Some(config.output.as_path()) {
+        anyhow::bail!("--emit-bundle {}: the bundle folder must differ from the output folder", config.output.display());
+    }
+    // Claimed before any work: an unwritable or busy folder fails at once.
+    let folder = OutputFolder::claim(&config.output)?;
+    let bundle_folder = config.emit_bundle.as_deref().map(OutputFolder::claim).transpose()?;
     let mut built = missing_report::build(&config, gate)?;
-    built.timings.time("write", || output::write_files(&config.output, &built.files))?;
-    if let Some(dir) = &config.emit_bundle {
-        output::write_files(dir, &built.bundle)?;
+    built.timings.time("write", || folder.write(&built.files))?;
+    if let (Some(dir), Some(bundle_folder)) = (&config.emit_bundle, &bundle_folder) {
+        bundle_folder.write(&built.bundle)?;
         eprintln!("wrote the bundle to {} (build it with the command in {})", dir.display(), dir.join("README.txt").display());
     }
     for warning in &built.warnings {

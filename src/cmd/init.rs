@@ -13,7 +13,7 @@ pub fn run(dir: &Path, template: &str) -> Result<()> {
         Config::resolve(RawConfig::default(), Path::new("."), Overrides { template: Some(template.into()), ..Overrides::default() })?;
     let slots = missing_report::build(&example, Gate::default())?.slots;
     for file in starter::files(dir, template, commentary::starter_file(template, &slots))? {
-        output::write_atomically(&file.path, &file.bytes)?;
+        output::write_atomically(&file.path, &file.bytes, output::Access::Default)?;
         eprintln!("wrote {}", file.path.display());
     }
     eprintln!(

@@ -23,7 +23,7 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
     }
     match &args.output {
         Some(path) => {
-            output::write_atomically(path, &bytes)?;
+            output::write_atomically(path, &bytes, output::Access::Default)?;
             eprint!("{}", figures.quality);
             eprintln!("wrote {} ({} rows)", path.display(), figures.metrics.rows.len());
         }

@@ -15,8 +15,12 @@ pub fn run(args: &ValidateArgs) -> Result<()> {
     print!("{}", validation.quality.unrecognised.report(&validation.quality.column_names, &codes));
     println!("{} episodes would be counted", validation.counted);
     if let Some(path) = &args.findings {
-        output::write_atomically(path, &validation.quality.findings_csv()?)?;
+        output::write_atomically(path, &validation.quality.findings_csv()?, output::Access::OwnerOnly)?;
         println!("wrote {} ({} findings)", path.display(), validation.quality.findings.len());
+        println!(
+            "  PERSONAL DATA: {} quotes cells and row numbers of the source extract. It is readable by you only (mode 0600); keep it where the extract is kept, never publish or email it, and delete it once the extract is corrected.",
+            path.display()
+        );
     }
     Ok(validation.countable?)
 }
