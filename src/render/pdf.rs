@@ -174,11 +174,19 @@ fn describe(diagnostic: &SourceDiagnostic, sources: &[Source]) -> String {
         }
         None => format!("{severity}: {}", diagnostic.message),
     };
-    for hint in &diagnostic.hints {
+    // The Typst command's own advice (`--root`) does not apply here; say what does.
+    for hint in diagnostic.hints.iter().filter(|hint| !hint.v.contains("--root")) {
         text.push_str(&format!("\n  hint: {}", hint.v));
+    }
+    let message = diagnostic.message.as_str();
+    if message.contains("escape the project root") || message.contains("searched at typst.toml") {
+        text.push_str(&format!("\n  hint: {SANDBOX_HINT}"));
     }
     text
 }
+
+/// Why a template's reach for another file or a package fails.
+const SANDBOX_HINT: &str = "a template sees only the files in its own folder, the report data and the charts: no file outside the folder and no package (`@preview/...`); copy what it needs into the folder";
 
 /// The file, 1-based line and column, and text of the line a diagnostic points at.
 fn locate(diagnostic: &SourceDiagnostic, sources: &[Source]) -> Option<(String, usize, usize, String)> {

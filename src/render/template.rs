@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::assets;
 
@@ -34,8 +34,20 @@ impl Template {
                 let mut sources: Vec<(String, String)> = Vec::new();
                 let mut files = Vec::new();
                 let entries = std::fs::read_dir(folder).with_context(|| format!("cannot read template folder {}", folder.display()))?;
+                let inside = folder.canonicalize().with_context(|| format!("cannot read template folder {}", folder.display()))?;
                 let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
                 paths.sort();
+                // A symbolic link may point within the folder, never out of it.
+                for path in &paths {
+                    let target = path.canonicalize().with_context(|| format!("cannot read template file {}", path.display()))?;
+                    if !target.starts_with(&inside) {
+                        bail!(
+                            "the template file {} leads outside the template folder (to {}): a template may use only files in its own folder; copy the file in instead of linking it",
+                            path.display(),
+                            target.display()
+                        );
+                    }
+                }
                 for path in paths {
                     let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
                     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
