@@ -36,12 +36,26 @@ pub struct OutputFolder {
     path: PathBuf,
     /// Held until the folder is dropped; the operating system releases it if the process dies.
     _lock: File,
+    /// The claim made the folder: a run that writes nothing removes it again.
+    created: bool,
+    written: std::cell::Cell<bool>,
+}
+
+impl Drop for OutputFolder {
+    /// A failed run into a folder it created leaves no folder behind.
+    fn drop(&mut self) {
+        if self.created && !self.written.get() {
+            let _ = std::fs::remove_file(self.path.join(LOCK_FILE));
+            let _ = std::fs::remove_dir(&self.path);
+        }
+    }
 }
 
 impl OutputFolder {
     /// Creates `path` if needed, proves it can be written, locks it against
     /// another run and clears what a killed run staged. Call it before any work.
     pub fn claim(path: &Path) -> Result<OutputFolder> {
+        let created = !path.exists();
         std::fs::create_dir_all(path).with_context(|| format!("the output folder {} cannot be created", path.display()))?;
         let lock_path = path.join(LOCK_FILE);
         let lock = OpenOptions::new()
@@ -60,7 +74,7 @@ impl OutputFolder {
                 return Err(error).with_context(|| format!("the output folder {} cannot be locked", path.display()))
             }
         }
-        let folder = OutputFolder { path: path.to_path_buf(), _lock: lock };
+        let folder = OutputFolder { path: path.to_path_buf(), _lock: lock, created, written: std::cell::Cell::new(false) };
         folder.clear_staging()?;
         Ok(folder)
     }
@@ -102,6 +116,7 @@ impl OutputFolder {
             }
         };
         crate::fault::point("staged");
+        self.written.set(true);
         for (file, staged) in files.iter().zip(&staged) {
             let target = self.path.join(&file.path);
             if let Some(parent) = target.parent() {
@@ -184,6 +199,18 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"old a");
         assert_eq!(std::fs::read(dir.path().join("b.csv")).unwrap(), b"old b");
         assert!(!dir.path().join(STAGING_FOLDER).exists());
+    }
+
+    #[test]
+    fn a_folder_the_claim_made_is_removed_if_nothing_is_written_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        drop(OutputFolder::claim(&path).unwrap());
+        assert!(!path.exists());
+        let folder = OutputFolder::claim(&path).unwrap();
+        folder.write(&[OutputFile::new("a.csv", b"a".to_vec())]).unwrap();
+        drop(folder);
+        assert_eq!(std::fs::read(path.join("a.csv")).unwrap(), b"a");
     }
 
     #[test]
