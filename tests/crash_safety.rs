@@ -46,18 +46,18 @@ fn assert_unchanged(out: &Path, before: &BTreeMap<PathBuf, Vec<u8>>) {
     }
 }
 
+/// A build of another period (so every output would differ) into `out`, killed at `fault`.
+fn killed_build(dir: &Path, out: &Path, fault: &str) {
+    let killed = run(binary().args(["build", "--period", "2024-10", "--out"]).arg(out).env("MISSING_REPORT_FAULT", fault).current_dir(dir));
+    assert_eq!(killed.status.code(), None, "the run was killed by a signal: {}", stderr(&killed));
+    assert!(stderr(&killed).contains(&format!("MISSING_REPORT_FAULT={fault}")));
+}
+
 #[test]
 fn a_build_killed_after_its_charts_are_drawn_leaves_the_previous_outputs_intact() {
     let dir = tempfile::tempdir().unwrap();
     let (out, before) = first_build(dir.path());
-    // Another period, so every output of the killed run would differ.
-    let killed = run(binary()
-        .args(["build", "--period", "2024-10", "--out"])
-        .arg(&out)
-        .env("MISSING_REPORT_FAULT", "charts")
-        .current_dir(dir.path()));
-    assert_eq!(killed.status.code(), None, "the run was killed by a signal: {}", stderr(&killed));
-    assert!(stderr(&killed).contains("MISSING_REPORT_FAULT=charts"));
+    killed_build(dir.path(), &out, "charts");
     assert_unchanged(&out, &before);
 }
 
@@ -65,12 +65,7 @@ fn a_build_killed_after_its_charts_are_drawn_leaves_the_previous_outputs_intact(
 fn a_build_killed_with_every_file_staged_replaces_nothing_and_the_next_build_clears_the_staging() {
     let dir = tempfile::tempdir().unwrap();
     let (out, before) = first_build(dir.path());
-    let killed = run(binary()
-        .args(["build", "--period", "2024-10", "--out"])
-        .arg(&out)
-        .env("MISSING_REPORT_FAULT", "staged")
-        .current_dir(dir.path()));
-    assert_eq!(killed.status.code(), None, "{}", stderr(&killed));
+    killed_build(dir.path(), &out, "staged");
     // Nothing in place was touched; the new files wait, complete, in the hidden staging folder.
     let after = snapshot(&out);
     for (path, bytes) in &before {
