@@ -7,6 +7,7 @@
 //! functions here run the stages in order and write nothing.
 
 pub mod assets;
+pub mod bounded;
 pub mod charts;
 pub mod checked;
 pub mod config;
@@ -29,7 +30,7 @@ pub mod timings;
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 
 use crate::config::Config;
 use crate::ingest::{DataQuality, InputFile, UnusableInput};
@@ -199,7 +200,7 @@ pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
 fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {
     match path {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read commentary file {}", path.display()))?;
+            let text = bounded::read_text(path, report::commentary::MAX_FILE_BYTES, "commentary file")?;
             report::commentary::parse(&text, &path.display().to_string())
         }
         None => Ok(CommentaryFile::default()),

@@ -391,7 +391,7 @@ fn validate_file(path: &Path) -> Result<usize, (i32, String)> {
 #[test]
 fn malformed_inputs_read_correctly_or_fail_with_a_message_never_a_panic() {
     // (file, Ok(episodes) or Err(message fragment)); every failure must exit 2.
-    let cases: [(&str, Result<usize, &str>); 25] = [
+    let cases: [(&str, Result<usize, &str>); 27] = [
         ("empty.csv", Err("the file is empty")),
         ("header_only.csv", Err("no episode left to count")),
         ("random_bytes.csv", Err("does not look like a CSV text file")),
@@ -417,6 +417,9 @@ fn malformed_inputs_read_correctly_or_fail_with_a_message_never_a_panic() {
         ("only_absences.csv", Err("no episode left to count")),
         ("unterminated_quote.csv", Err("row 2: 6 fields")),
         ("no_header_just_data.csv", Err("required columns episode_id, child_id, looked_after, start missing")),
+        // Found by the fuzzers (fuzz/): dates that split a character or end in a short zone, and a sheet dimension that overflows the workbook reader.
+        ("fuzz_dates.csv", Ok(1)),
+        ("damaged_dimension.xlsx", Err("the workbook is damaged and cannot be read")),
     ];
     for (name, expected) in cases {
         let path = fixture(&format!("malformed/{name}"));

@@ -63,21 +63,13 @@ fn cohort_legend() -> Vec<(String, RGBColor, Mark)> {
     vec![(COHORT_NAMES[0].into(), DARK_BLUE, Mark::Bar), (COHORT_NAMES[1].into(), TURQUOISE, Mark::Bar)]
 }
 
-/// All children and children in our care for `order`, the in-care bar also
-/// hidden where the two side by side would give away a small number of
-/// children not in care (their difference from 1 to `threshold - 1`).
+/// All children and children in our care for `order` (the metrics hide an
+/// in-care count that, beside all children, would give away a small number).
 fn both_cohorts(metrics: &Metrics, dimension: Dimension, order: &[String]) -> Vec<(&'static str, Vec<Point>)> {
-    let all = cohort_points(metrics, Cohort::All, dimension, order);
-    let mut in_care = cohort_points(metrics, Cohort::LookedAfter, dimension, order);
-    let threshold = f64::from(metrics.suppression_threshold);
-    for (everyone, care) in all.iter().zip(in_care.iter_mut()) {
-        if let (Point::Value(a), Point::Value(c)) = (everyone, *care) {
-            if a - c > 0.0 && a - c < threshold {
-                *care = Point::Hidden;
-            }
-        }
-    }
-    vec![(COHORT_NAMES[0], all), (COHORT_NAMES[1], in_care)]
+    vec![
+        (COHORT_NAMES[0], cohort_points(metrics, Cohort::All, dimension, order)),
+        (COHORT_NAMES[1], cohort_points(metrics, Cohort::LookedAfter, dimension, order)),
+    ]
 }
 
 fn table(first: &str, labels: &[String], cohorts: &[(&str, Vec<Point>)], unit: &str) -> ChartData {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 pub use lines::KeyLines;
-pub use raw::{ConfigSource, RawConfig, RawInput, RawPeriod, RawSuppression};
+pub use raw::{ConfigSource, RawConfig, RawInput, RawPeriod, RawSuppression, MAX_CONFIG_BYTES};
 
 use crate::assets;
 use crate::charts::ChartContext;

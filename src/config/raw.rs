@@ -98,6 +98,9 @@ pub struct RawSuppression {
     pub threshold: u32,
 }
 
+/// The largest configuration file read.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 impl RawConfig {
     /// Parses YAML text; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self> {
@@ -110,7 +113,7 @@ impl RawConfig {
     }
 
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read configuration file {}", path.display()))?;
+        let text = crate::bounded::read_text(path, MAX_CONFIG_BYTES, "configuration file")?;
         Self::parse(&text, &path.display().to_string())
     }
 }

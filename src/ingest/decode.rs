@@ -12,6 +12,7 @@ use calamine::{Data, Reader};
 
 use super::error::unusable;
 use super::file::InputFile;
+use super::limits;
 
 /// A file's content, ready to be walked row by row. UTF-8 text borrows the
 /// file's bytes; only transcoded or cleaned text is a copy.
@@ -83,6 +84,7 @@ pub fn open<'a>(file: &'a InputFile, sheet: Option<&str>) -> Result<(Content<'a>
                 file.name
             )));
         }
+        limits::check_workbook(&file.name, bytes)?;
         return Ok((open_workbook(file, sheet)?, ReadNotes::default()));
     }
     if is_workbook_name(&file.name) {
@@ -113,6 +115,7 @@ fn open_text(file: &InputFile) -> Result<(Content<'_>, ReadNotes)> {
     if text.trim().is_empty() {
         return Err(unusable(format!("{}: the file is empty (no header row)", file.name)));
     }
+    limits::check_lines(&file.name, &text)?;
     let delimiter = detect_delimiter(&text);
     Ok((Content::Text { text, delimiter }, notes))
 }
@@ -123,7 +126,23 @@ fn detect_delimiter(text: &str) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|d| (first_line.bytes().filter(|b| b == d).count(), *d == b',')).unwrap_or(b',')
 }
 
+/// Opens a workbook with calamine. The reader is a dependency's parser given
+/// bytes from outside: a panic inside it (an overflow on a damaged sheet
+/// dimension, found by fuzzing) means a file that cannot be read, not a crash.
 fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'static>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_workbook(file, sheet)));
+    std::panic::set_hook(hook);
+    read.unwrap_or_else(|_| {
+        Err(unusable(format!(
+            "{}: the workbook is damaged and cannot be read; open it in Excel and save it again, or save the sheet as CSV UTF-8",
+            file.name
+        )))
+    })
+}
+
+fn read_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'static>> {
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(file.bytes.clone()))
         .map_err(|e| unusable(format!("{}: cannot open the workbook: {e}", file.name)))?;
     let names = workbook.sheet_names();
@@ -138,6 +157,7 @@ fn open_workbook(file: &InputFile, sheet: Option<&str>) -> Result<Content<'stati
     let range = workbook.worksheet_range(&name).map_err(|e| unusable(format!("{}: cannot read sheet `{name}`: {e}", file.name)))?;
     let first_row = range.start().map(|(row, _)| row as usize).unwrap_or(0);
     let first_column = range.start().map(|(_, column)| column as usize).unwrap_or(0);
+    limits::check_columns(&file.name, first_column + range.width())?;
     let mut rows = Vec::new();
     for (i, row) in range.rows().enumerate() {
         // Cells to the left of the used range are empty in the sheet too.

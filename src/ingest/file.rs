@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
+use super::limits;
 use crate::assets;
 
 /// An input the configuration names.
@@ -28,8 +29,11 @@ impl InputFile {
                 Ok(InputFile { name: assets::EXAMPLE_EPISODES_NAME.into(), bytes: assets::EXAMPLE_EPISODES.to_vec() })
             }
             InputLocation::Path(path) => {
-                let bytes = std::fs::read(path).with_context(|| format!("cannot read input file {}", path.display()))?;
-                Ok(InputFile { name: path.display().to_string(), bytes })
+                let name = path.display().to_string();
+                let bytes = crate::bounded::read_at_most(path, limits::MAX_FILE_BYTES)
+                    .with_context(|| format!("cannot read input file {name}"))?
+                    .map_or_else(|| Err(limits::too_large(&name)), Ok)?;
+                Ok(InputFile { name, bytes })
             }
         }
     }

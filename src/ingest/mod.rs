@@ -16,6 +16,7 @@ mod error;
 mod field;
 mod file;
 mod layout;
+mod limits;
 mod overlaps;
 mod quality;
 mod read;
@@ -34,10 +35,13 @@ pub use episodes::Episodes;
 pub use error::UnusableInput;
 pub use field::Field;
 pub use file::{InputFile, InputLocation};
+pub use limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROW_BYTES, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED};
 pub use quality::{Action, DataQuality, Finding, QualityRule};
 pub use read::{read_timed, IngestTimings};
 pub use unrecognised::Unrecognised;
-pub use values::{check_date_format, ethnicity_group, mapped_value_problem};
+pub use values::{
+    check_date_format, ethnicity_group, mapped_value_problem, parse_timestamp, parse_with_formats, parse_yes_no, suggest_date_format,
+};
 
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.

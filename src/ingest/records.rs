@@ -7,6 +7,7 @@ use anyhow::Result;
 use super::decode::{Cells, Content};
 use super::error::unusable;
 use super::file::InputFile;
+use super::limits;
 
 /// A file's records after the header: CSV records read one at a time, or workbook rows.
 pub(super) enum Rows<'a> {
@@ -55,6 +56,7 @@ impl CsvRecords<'_> {
                 let (number, record) = &mut chunk[filled];
                 match self.reader.read_record(record) {
                     Ok(true) => {
+                        limits::check_record(self.file, row, record)?;
                         *number = row;
                         filled += 1;
                     }
@@ -99,6 +101,7 @@ pub(super) fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&
                 Ok(false) => return Err(unusable(format!("{}: the file is empty (no header row)", file.name))),
                 Err(e) => return Err(unusable(format!("{}: row 1: cannot read the header: {e}", file.name))),
             }
+            limits::check_columns(&file.name, header.len())?;
             let header: Vec<String> = header.iter().map(str::to_string).collect();
             f(&header, Rows::Csv(CsvRecords { reader, file: &file.name }))
         }
@@ -106,6 +109,7 @@ pub(super) fn with_rows<T>(file: &InputFile, content: &Content, f: impl FnOnce(&
             let Some(((_, header), records)) = rows.split_first() else {
                 return Err(unusable(format!("{}: the sheet is empty (no header row)", file.name)));
             };
+            limits::check_columns(&file.name, header.len())?;
             f(header, Rows::Workbook(records))
         }
     }

@@ -1,7 +1,7 @@
 //! Cell values as INPUT.md reads them: dates (ISO or day-first, never
 //! month-first), Y/N variants, blanks, ages, ethnicity groups and reasons.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 use super::field::Field;
 use crate::reasons::ReasonVocabulary;
@@ -213,7 +213,7 @@ pub(super) fn parse_any_timestamp(text: &str) -> Option<NaiveDateTime> {
     }
     // The date, then whatever follows it as the time.
     let (date, rest) = if let Some((first, rest)) =
-        text.split_once('T').filter(|(first, _)| first.len() >= 8 && first[..4].bytes().all(|b| b.is_ascii_digit()))
+        text.split_once('T').filter(|(first, _)| first.len() >= 8 && first.as_bytes()[..4].iter().all(u8::is_ascii_digit))
     {
         (numeric_date(first)?, rest)
     } else {
@@ -373,14 +373,18 @@ fn parse_time(text: &str) -> Option<(u32, u32, u32)> {
 /// (Europe/London, summer time included).
 fn parse_zoned(text: &str) -> Option<NaiveDateTime> {
     let zone_given = text.ends_with(['Z', 'z'])
-        || text.get(text.len().saturating_sub(6)..).is_some_and(|tail| tail.starts_with(['+', '-']) && tail.as_bytes()[3] == b':');
+        || text
+            .get(text.len().saturating_sub(6)..)
+            .is_some_and(|tail| tail.starts_with(['+', '-']) && tail.as_bytes().get(3) == Some(&b':'));
     if !zone_given || text.len() < 17 {
         return None;
     }
-    let with_seconds = if text.as_bytes().get(16) == Some(&b':') { text.to_string() } else { format!("{}:00{}", &text[..16], &text[16..]) };
+    let with_seconds =
+        if text.as_bytes().get(16) == Some(&b':') { text.to_string() } else { format!("{}:00{}", text.get(..16)?, text.get(16..)?) };
     let parsed = chrono::DateTime::parse_from_rfc3339(&with_seconds).ok()?;
     let local = parsed.with_timezone(&chrono_tz::Europe::London).naive_local();
-    (1900..=2100).contains(&local.year()).then_some(local)
+    // A leap second (`:60`) is read as no date, as it is without a zone (found by fuzzing).
+    ((1900..=2100).contains(&local.year()) && local.nanosecond() < 1_000_000_000).then_some(local)
 }
 
 #[cfg(test)]
@@ -389,6 +393,26 @@ mod tests {
 
     fn ts(text: &str) -> Option<String> {
         parse_timestamp(text).map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+    }
+
+    #[test]
+    fn dates_the_fuzzers_broke_read_as_no_date() {
+        // Found by fuzzing: a byte index inside a character or past the end
+        // (each panicked), and a leap second read only when a zone followed it.
+        for cell in [
+            "202‹‹T1",
+            "-12",
+            "+1",
+            "Z",
+            "2023-05-01T10:0‹Z",
+            "2023-05-01T10:00‹‹Z",
+            "‹‹‹‹‹‹T00:00",
+            "2023-04-01 13:25:60Z",
+            "2023-04-01 13:25:60",
+        ] {
+            assert_eq!(ts(cell), None, "{cell:?}");
+        }
+        assert_eq!(ts("2023-05-01T10:00Z").as_deref(), Some("2023-05-01 11:00:00"));
     }
 
     #[test]

@@ -144,7 +144,7 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
     }
 
     // Breakdown tables for every window, every category listed (zeros
-    // included), then suppressed group by group.
+    // included), then suppressed window by window across the cohorts.
     let reasons: BTreeSet<String> =
         computed.cells.keys().filter(|(_, _, d, _)| *d == Dimension::Reason).map(|(_, _, _, c)| c.clone()).collect();
     let threshold = context.suppression_threshold;
@@ -156,11 +156,9 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
             categories = vec![counted.to_string()];
             unrecorded.insert(*dimension, not_recorded.to_vec());
         }
-        for cohort in dimension.cohorts() {
-            for window in &windows {
-                let total = &totals[&(*cohort, *window)];
-                let rows = breakdown_rows(*dimension, &categories, *cohort, *window, total, &computed.cells, threshold);
-                breakdowns.insert((*cohort, *window, *dimension), rows);
+        for window in &windows {
+            for (cohort, rows) in breakdown_rows(*dimension, &categories, *window, &totals, &computed.cells, threshold) {
+                breakdowns.insert((cohort, *window, *dimension), rows);
             }
         }
     }

@@ -102,12 +102,6 @@ fn breakdown(metrics: &Metrics, numbers: Numbers, suppression_note: Option<&str>
         (true, Some(all)) => {
             add("All children", all);
             add("In our care", care);
-            let half = cohort_columns.len() / 2;
-            for k in 0..half {
-                let (left, right) = cohort_columns.split_at_mut(half);
-                let sums_to_total = !dimension.multi_valued();
-                guard_in_care(&left[k], &mut right[k], threshold, sums_to_total);
-            }
         }
         _ => add("In our care", care),
     }
@@ -146,60 +140,5 @@ fn size(row: &BreakdownRow) -> u64 {
     match row.episodes.unwrap_or(row.children) {
         Value::Count(n) => n,
         _ => 0,
-    }
-}
-
-/// Hides an in-care cell whose difference from the all-children cell is a
-/// small number (1 to `threshold - 1`) of children missing from home; where
-/// that leaves one hidden cell in a column that adds up to a published
-/// total, the smallest other non-zero cell is hidden too.
-fn guard_in_care(all: &[Value], care: &mut [Value], threshold: u32, sums_to_total: bool) {
-    if threshold == 0 {
-        return;
-    }
-    let small = |n: u64| n >= 1 && n < u64::from(threshold);
-    for (everyone, in_care) in all.iter().zip(care.iter_mut()) {
-        if let (Value::Count(a), Value::Count(c)) = (everyone, *in_care) {
-            if *a >= c && small(a - c) {
-                *in_care = Value::Suppressed;
-            }
-        }
-    }
-    let hidden = care.iter().filter(|v| **v == Value::Suppressed).count();
-    if hidden == 1 && sums_to_total {
-        let second = care
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| match v {
-                Value::Count(n) => Some((*n == 0, *n, i)),
-                _ => None,
-            })
-            .min()
-            .map(|(_, _, i)| i);
-        if let Some(i) = second {
-            care[i] = Value::Suppressed;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_in_care_cell_that_would_reveal_a_few_children_missing_from_home_is_hidden() {
-        let count = |n| Value::Count(n);
-        let all = [count(12), count(30), count(9)];
-        let mut care = [count(10), count(20), count(9)];
-        // 12 - 10 = 2 children missing from home: hidden, and the smallest
-        // other cell with it so the column total cannot recover it.
-        guard_in_care(&all, &mut care, 5, true);
-        assert_eq!(care, [Value::Suppressed, count(20), Value::Suppressed]);
-        let mut care = [count(10), count(20), count(9)];
-        guard_in_care(&all, &mut care, 5, false);
-        assert_eq!(care, [Value::Suppressed, count(20), count(9)]);
-        let mut care = [count(10), count(20), count(9)];
-        guard_in_care(&all, &mut care, 0, true);
-        assert_eq!(care, [count(10), count(20), count(9)]);
     }
 }

@@ -98,6 +98,7 @@ pub fn parse(markdown: &str, path: &str) -> Result<CommentaryFile> {
         line_starts: std::iter::once(0).chain(markdown.match_indices('\n').map(|(i, _)| i + 1)).collect(),
         path,
         footnotes: BTreeMap::new(),
+        depth: 0,
     };
     let mut file = CommentaryFile { path: path.to_string(), slots: Vec::new() };
     // The notes to authors, up to the first slot heading.
@@ -130,9 +131,33 @@ struct Reader<'a> {
     path: &'a str,
     /// Footnote definitions by label, with their line.
     footnotes: BTreeMap<String, (usize, Vec<Block>)>,
+    /// How many containers (quotes, list items, emphasis, links) enclose the event read.
+    depth: usize,
 }
 
+/// The largest commentary file read: about three hundred pages of prose.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// How deep lists, quotes, emphasis and links may sit inside each other: a
+/// printed page shows a few levels, and a file nested thousands deep would
+/// otherwise exhaust the stack.
+pub const MAX_NESTING: usize = 10;
+
 impl<'a> Reader<'a> {
+    /// Runs `read` one container deeper, refusing to go past `MAX_NESTING`.
+    fn nested<T>(&mut self, line: usize, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        if self.depth >= MAX_NESTING {
+            bail!(
+                "{}:{line}: lists, quotes, emphasis or links sit more than {MAX_NESTING} levels inside each other here, more than a printed page can show; flatten them",
+                self.path
+            );
+        }
+        self.depth += 1;
+        let read = read(self);
+        self.depth -= 1;
+        read
+    }
+
     fn line(&self, range: &Range<usize>) -> usize {
         self.line_starts.partition_point(|&start| start <= range.start)
     }
@@ -198,7 +223,7 @@ impl<'a> Reader<'a> {
                     blocks.push(Block::Heading { depth, content });
                 }
                 Event::Start(Tag::BlockQuote(kind)) => {
-                    let inner = self.blocks(Some(TagEnd::BlockQuote(kind)))?;
+                    let inner = self.nested(line, |r| r.blocks(Some(TagEnd::BlockQuote(kind))))?;
                     blocks.push(Block::Quote { blocks: inner });
                 }
                 Event::Start(Tag::CodeBlock(_)) => {
@@ -216,7 +241,7 @@ impl<'a> Reader<'a> {
                     let mut items = Vec::new();
                     loop {
                         match self.next("a list")?.0 {
-                            Event::Start(Tag::Item) => items.push(self.blocks(Some(TagEnd::Item))?),
+                            Event::Start(Tag::Item) => items.push(self.nested(line, |r| r.blocks(Some(TagEnd::Item)))?),
                             Event::End(TagEnd::List(_)) => break,
                             _ => {}
                         }
@@ -224,7 +249,7 @@ impl<'a> Reader<'a> {
                     blocks.push(Block::List { ordered: start.is_some(), start: start.unwrap_or(1), items });
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
-                    let mut inner = self.blocks(Some(TagEnd::FootnoteDefinition))?;
+                    let mut inner = self.nested(line, |r| r.blocks(Some(TagEnd::FootnoteDefinition)))?;
                     let mut nested = false;
                     visit_inlines(&mut inner, &mut |inline| nested |= matches!(inline, Inline::Footnote { .. }));
                     if nested {
@@ -315,11 +340,13 @@ impl<'a> Reader<'a> {
                 }
                 push_text(out, &html, style, false, line);
             }
-            Event::Start(Tag::Strong) => out.extend(self.inlines(TagEnd::Strong, Style { bold: true, ..style })?),
-            Event::Start(Tag::Emphasis) => out.extend(self.inlines(TagEnd::Emphasis, Style { italic: true, ..style })?),
-            Event::Start(Tag::Strikethrough) => out.extend(self.inlines(TagEnd::Strikethrough, Style { strike: true, ..style })?),
+            Event::Start(Tag::Strong) => out.extend(self.nested(line, |r| r.inlines(TagEnd::Strong, Style { bold: true, ..style }))?),
+            Event::Start(Tag::Emphasis) => out.extend(self.nested(line, |r| r.inlines(TagEnd::Emphasis, Style { italic: true, ..style }))?),
+            Event::Start(Tag::Strikethrough) => {
+                out.extend(self.nested(line, |r| r.inlines(TagEnd::Strikethrough, Style { strike: true, ..style }))?)
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                let content = self.inlines(TagEnd::Link, style)?;
+                let content = self.nested(line, |r| r.inlines(TagEnd::Link, style))?;
                 out.push(Inline::Link { url: dest_url.to_string(), content });
             }
             Event::Start(Tag::Image { dest_url, .. }) => bail!(

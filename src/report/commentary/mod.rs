@@ -11,6 +11,6 @@ mod slots;
 
 pub use blocks::{plain_text, Block, Commentary, CommentaryFile, Inline, SlotText};
 pub use live::{FigureBook, LiveFigure};
-pub use markdown::parse;
+pub use markdown::{parse, MAX_FILE_BYTES, MAX_NESTING};
 pub use numbers::{candidates, check, Candidate, NumberFinding};
 pub use slots::{check_headings, starter_file, starter_slots, TemplateSlot, STARTER_MARK};
