@@ -27,6 +27,12 @@ pub fn read_text(path: &Path, limit: u64, what: &str) -> anyhow::Result<String> 
 /// The file's bytes, or `None` when it holds more than `limit` bytes. A
 /// device (a terminal, /dev/zero) is refused; a pipe is read up to the limit.
 pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    read_watched(path, limit, |_| true)
+}
+
+/// As `read_at_most`, showing `watch` each piece as it is read; when it
+/// answers false, reading stops and the answer is `None` (the watcher knows why).
+pub fn read_watched(path: &Path, limit: u64, mut watch: impl FnMut(&[u8]) -> bool) -> std::io::Result<Option<Vec<u8>>> {
     let file = std::fs::File::open(path)?;
     let metadata = file.metadata()?;
     if metadata.is_dir() {
@@ -45,7 +51,20 @@ pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>>
         return Ok(None);
     }
     let mut bytes = Vec::with_capacity(expected as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    let mut file = file.take(limit + 1);
+    let mut piece = vec![0u8; 1 << 20];
+    loop {
+        let read = match file.read(&mut piece) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if !watch(&piece[..read]) {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&piece[..read]);
+    }
     Ok((bytes.len() as u64 <= limit).then_some(bytes))
 }
 

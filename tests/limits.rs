@@ -29,14 +29,14 @@ fn a_row_of_seventeen_megabytes_is_refused_naming_its_row() {
     csv.push_str(&format!("E2,C2,2010-01-01,F,Y,2024-01-03 10:00,2024-01-03 12:00,{}\n", "x".repeat(17 << 20)));
     let (code, message) = build_with(&[("e.csv", csv.as_bytes())], &["-i", "e.csv"]);
     assert_eq!(code, Some(2), "{message}");
-    assert!(message.contains("e.csv: row 3 holds 17,825,847 bytes; a row is read only up to 16,777,216 bytes"), "{message}");
+    assert!(message.contains("e.csv: row 3 is longer than 16,777,216 bytes, the most a row is read up to"), "{message}");
 
     // The same cell quoted over many lines is refused too, by the record.
     let lines = "x\n".repeat(9 << 20);
     let csv = format!("{HEADER}E1,C1,2010-01-01,F,Y,2024-01-02 10:00,\"{lines}\"\n");
     let (code, message) = build_with(&[("e.csv", csv.as_bytes())], &["-i", "e.csv"]);
     assert_eq!(code, Some(2), "{message}");
-    assert!(message.contains("e.csv: row 2 holds") && message.contains("a row is read only up to 16,777,216 bytes"), "{message}");
+    assert!(message.contains("e.csv: row 2 is longer than 16,777,216 bytes"), "{message}");
 }
 
 #[test]
@@ -57,7 +57,7 @@ fn a_workbook_too_large_and_a_zip_bomb_named_xlsx_are_refused() {
     large.resize(65 << 20, 0);
     let (code, message) = build_with(&[("big.xlsx", &large)], &["-i", "big.xlsx"]);
     assert_eq!(code, Some(2), "{message}");
-    assert!(message.contains("big.xlsx: the workbook holds 68,157,440 bytes; workbooks are read only up to 67,108,864 bytes"), "{message}");
+    assert!(message.contains("big.xlsx: the workbook is larger than 67,108,864 bytes"), "{message}");
 
     // 600 KB that unpacks to 600 MiB of spaces.
     let bomb = std::fs::read(fixture("limits/zip_bomb.xlsx")).unwrap();

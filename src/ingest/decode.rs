@@ -115,7 +115,6 @@ fn open_text(file: &InputFile) -> Result<(Content<'_>, ReadNotes)> {
     if text.trim().is_empty() {
         return Err(unusable(format!("{}: the file is empty (no header row)", file.name)));
     }
-    limits::check_lines(&file.name, &text)?;
     let delimiter = detect_delimiter(&text);
     Ok((Content::Text { text, delimiter }, notes))
 }

@@ -30,9 +30,14 @@ impl InputFile {
             }
             InputLocation::Path(path) => {
                 let name = path.display().to_string();
-                let bytes = crate::bounded::read_at_most(path, limits::MAX_FILE_BYTES)
-                    .with_context(|| format!("cannot read input file {name}"))?
-                    .map_or_else(|| Err(limits::too_large(&name)), Ok)?;
+                // A row or workbook over its limit stops the read before the rest is held.
+                let mut watch = limits::Watch::new(&name);
+                let read = crate::bounded::read_watched(path, limits::MAX_FILE_BYTES, |piece| watch.piece(piece))
+                    .with_context(|| format!("cannot read input file {name}"))?;
+                if let Some(refusal) = watch.refusal() {
+                    return Err(refusal);
+                }
+                let bytes = read.ok_or_else(|| limits::too_large(&name))?;
                 Ok(InputFile { name, bytes })
             }
         }
