@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 /// Licences (SPDX ids) a council can use, share and publish under.
 const ALLOWED: [&str; 15] = [
@@ -90,6 +90,7 @@ fn tree() -> Tree {
     let platform = format!("{}-unknown-{}-gnu", std::env::consts::ARCH, std::env::consts::OS);
     let output = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--locked", "--offline", "--filter-platform", &platform])
+        .stdin(Stdio::null())
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo runs");

@@ -1,21 +1,22 @@
-//! The polars queries behind `metrics::compute`.
+//! The counting behind `metrics::compute`.
 //!
-//! Episodes get 0/1 flags and category labels and are stacked once per
-//! cohort; no row is ever repeated per window. Additive counts are summed per
-//! month (a window adds up its months). Children are counted once per window
-//! through their first appearance in it: for each (cohort, key, child) the
-//! rows in start order carry the month of the previous row, and grouping by
-//! (month, previous month) leaves a small table that answers every window.
-//! Breakdown categories are stacked as one filtered block each, which keeps
-//! that order without a sort. Episodes per child (top-N share, children by
-//! number of episodes) come from one pass over the counted episodes. The
-//! repeat trigger compares each counted episode's start with the start
-//! `n - 1` episodes earlier for the same child.
+//! One polars query gives every episode its month, 0/1 flags and category
+//! labels; one pass in Rust then counts them, because a query per flag and
+//! per breakdown cost more in planning than in counting. Counted episodes are
+//! ordered by child and start: the repeat trigger compares each start with the
+//! start `n - 1` episodes earlier for the same child, and every (cohort, key)
+//! (a flag counted as children, or a breakdown category) keeps a `Tally` of
+//! its episodes per month and, for each child's first episode in a month, how
+//! many months earlier the child last had one. A window counts a child once, through its
+//! first month in the window. Additive counts are summed per month (a window
+//! adds up its months); episodes per child come from one pass over the
+//! counted episodes.
 
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use polars::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::catalogue::{Cohort, Totals};
 use super::dimension::{age_band_labels, Dimension, EPISODES_PER_CHILD_BANDS};
@@ -89,9 +90,8 @@ fn category_expr(dimension: Dimension, rules: &CountingRules) -> Expr {
     }
 }
 
-/// One row per episode: child, care status, month, flags and category labels.
-/// Counted episodes come first, sorted by child and start: the repeat trigger
-/// and `appearances` rely on that order (filters and stable sorts keep it).
+/// One row per episode, in the frame's order: child, care status, start,
+/// month, whether it is counted, the additive flags and category labels.
 fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimension]) -> LazyFrame {
     let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
@@ -124,53 +124,7 @@ fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimensio
     for dimension in dimensions {
         columns.push(category_expr(*dimension, rules).alias(dimension.id()));
     }
-    let rows = frame.clone().lazy().select(columns);
-
-    // Repeat trigger: among a child's counted episodes in start order, an
-    // episode completes a run when the episode `n - 1` places earlier (on
-    // rows sorted by child and start, the row `n - 1` above, when it is the
-    // same child's) started no more than `days` before it.
-    let run = |episodes: u32, days: u32| -> Expr {
-        let back = lit(episodes as i64 - 1);
-        let same_child = col("child").eq(col("child").shift(back.clone())).fill_null(lit(false));
-        let close = (col("start_ms") - col("start_ms").shift(back)).lt_eq(lit(days as i64 * DAY_MS));
-        as_count(same_child.and(close))
-    };
-    let counted_rows = rows
-        .clone()
-        .filter(col("counted"))
-        .sort_by_exprs([col("child"), col("start_ms")], SortMultipleOptions::default())
-        .with_columns([run(rules.repeat.episodes, rules.repeat.days).alias("repeat"), run(3, 30).alias("repeat30")]);
-    let other_rows = rows
-        .filter(col("counted").not())
-        .with_columns([lit(0u32).cast(DataType::UInt32).alias("repeat"), lit(0u32).cast(DataType::UInt32).alias("repeat30")]);
-    concat([counted_rows, other_rows], UnionArgs::default()).expect("frames of one schema")
-}
-
-/// The position of `cohort` in `Cohort::ALL`: the `cohort` column's value.
-fn cohort_index(cohort: Cohort) -> u32 {
-    Cohort::ALL.iter().position(|c| *c == cohort).unwrap_or(0) as u32
-}
-
-fn sums(names: &[&str]) -> Vec<Expr> {
-    names.iter().map(|n| col(*n).sum().alias(*n)).collect()
-}
-
-/// The rows once per cohort they belong to, with a `cohort` column; each
-/// cohort's rows keep their order.
-fn by_cohort(rows: LazyFrame) -> LazyFrame {
-    let cohort = |cohort: Cohort, filter: Option<bool>| {
-        let lf = match filter {
-            None => rows.clone(),
-            Some(value) => rows.clone().filter(col("looked_after").eq(lit(value)).fill_null(lit(false))),
-        };
-        lf.with_column(lit(cohort_index(cohort)).cast(DataType::UInt32).alias("cohort"))
-    };
-    concat(
-        [cohort(Cohort::All, None), cohort(Cohort::LookedAfter, Some(true)), cohort(Cohort::NotLookedAfter, Some(false))],
-        UnionArgs::default(),
-    )
-    .expect("frames of one schema")
+    frame.clone().lazy().select(columns)
 }
 
 /// One breakdown cell: episodes and distinct children.
@@ -186,89 +140,187 @@ pub struct Computed {
     pub cells: BTreeMap<(Cohort, Window, Dimension, String), CategoryCount>,
 }
 
-/// A group of a child's rows for one key that start in `month`, and the month
-/// of the same child's row before them for that key (`NO_PREVIOUS`: its
-/// first). Rows whose previous row is in the same month add episodes but no
-/// child.
-#[derive(Debug, Clone, Copy)]
-struct Appearance {
-    month: i32,
-    previous: i32,
-    rows: u64,
-    episodes: u64,
+/// How one key (a flag counted as children, or a breakdown category) appears
+/// in one cohort, fed its episodes in (child, start) order.
+struct Tally {
+    lowest: i32,
+    /// The longest window to be asked about, in months.
+    span: usize,
+    /// Episodes by month (index: month - `lowest`).
+    episodes: Vec<u64>,
+    /// Children whose first episode of a month (for this key) it is, by month
+    /// and by how many months earlier the child's previous one was, up to
+    /// `span` (`span`: that many or more, or none): index month * (span + 1) + gap.
+    arrivals: Vec<u64>,
+    /// The child and month of the episode fed last.
+    last: Option<(u32, i32)>,
 }
 
-/// `previous` of a child's first row for a key: before every window.
-const NO_PREVIOUS: i32 = i32::MIN;
+impl Tally {
+    fn new(lowest: i32, months: usize, span: usize) -> Tally {
+        Tally { lowest, span, episodes: vec![0; months], arrivals: vec![0; months * (span + 1)], last: None }
+    }
 
-/// Episodes and distinct children of one key over `window`: a child counts
-/// once, through its first month in the window, which is the month whose
-/// previous appearance lies before the window (or that has none).
-fn cell_over(appearances: &[Appearance], window: Window) -> CategoryCount {
-    let (first, last) = (window.first.0, window.last.0);
-    let mut cell = CategoryCount::default();
-    for a in appearances.iter().filter(|a| a.month >= first && a.month <= last) {
-        cell.episodes += a.episodes;
-        if a.previous < first {
-            cell.children += a.rows;
+    fn add(&mut self, child: u32, month: i32) {
+        let gap = match self.last {
+            Some((last_child, last_month)) if last_child == child => (month - last_month) as usize,
+            _ => self.span,
+        };
+        self.last = Some((child, month));
+        let at = (month - self.lowest) as usize;
+        self.episodes[at] += 1;
+        // A later episode of the child in the same month adds no child.
+        if gap > 0 {
+            self.arrivals[at * (self.span + 1) + gap.min(self.span)] += 1;
         }
     }
-    cell
-}
 
-/// For rows ordered by (cohort, key, child, start): one row per (cohort,
-/// key, month, previous month of the same child and key) with the number of
-/// rows and their episodes. The order makes the previous row of the same
-/// child and key the row just above, so no grouping is needed to find it.
-fn appearances(rows: LazyFrame) -> Result<DataFrame> {
-    let same_as_above = |name: &str| col(name).eq(col(name).shift(lit(1))).fill_null(lit(false));
-    let continues = same_as_above("cohort").and(same_as_above("key")).and(same_as_above("child"));
-    let previous = when(continues).then(col("month").shift(lit(1))).otherwise(lit(NO_PREVIOUS));
-    let frame = rows
-        .with_column(previous.alias("previous"))
-        .group_by([col("cohort"), col("key"), col("month"), col("previous")])
-        .agg([len().alias("rows"), col("ep").sum().alias("ep")])
-        .collect();
-    Context::context(frame, "counting children once per period")
-}
-
-/// (cohort index, key) → appearances, from a frame made by `appearances`.
-fn read_appearances(frame: &DataFrame) -> Result<BTreeMap<(usize, String), Vec<Appearance>>> {
-    let cohort = frame.column("cohort")?.u32()?.clone();
-    let key = frame.column("key")?.cast(&DataType::String)?;
-    let key = key.str()?;
-    let month = frame.column("month")?.i32()?.clone();
-    let previous = frame.column("previous")?.i32()?.clone();
-    let (rows, episodes) = (numbers(frame, "rows")?, numbers(frame, "ep")?);
-    let mut out: BTreeMap<(usize, String), Vec<Appearance>> = BTreeMap::new();
-    for i in 0..frame.height() {
-        let (Some(c), Some(k), Some(m), Some(p)) = (cohort.get(i), key.get(i), month.get(i), previous.get(i)) else { continue };
-        // Later rows of a child in a month it already appeared in add no child.
-        let rows = if p == m { 0 } else { rows[i] };
-        out.entry((c as usize, k.to_string())).or_default().push(Appearance { month: m, previous: p, rows, episodes: episodes[i] });
+    /// Turns each month's arrivals into running totals from the longest gap
+    /// down, so that one look-up answers "gap of at least g".
+    fn finish(mut self) -> Appearances {
+        for month in self.arrivals.chunks_mut(self.span + 1) {
+            for gap in (1..self.span).rev() {
+                month[gap] += month[gap + 1];
+            }
+        }
+        Appearances { lowest: self.lowest, span: self.span, episodes: self.episodes, arrivals: self.arrivals }
     }
-    Ok(out)
 }
 
-/// The labels found in a `category` column, sorted.
-fn distinct_labels(part: &DataFrame) -> Result<Vec<String>> {
-    let unique = part.column("category")?.as_materialized_series().unique()?;
-    let mut labels: Vec<String> = unique.str()?.iter().flatten().map(str::to_string).collect();
-    labels.sort();
-    Ok(labels)
+/// A finished `Tally`: episodes by month, and for each month the children
+/// arriving in it whose previous appearance was at least a given number of
+/// months earlier (or who had none).
+struct Appearances {
+    lowest: i32,
+    span: usize,
+    episodes: Vec<u64>,
+    arrivals: Vec<u64>,
+}
+
+impl Appearances {
+    /// Episodes and distinct children over `window` (no longer than `span`
+    /// months): a child counts once, through its first month in the window,
+    /// whose previous appearance lies before the window (or that has none).
+    fn over(&self, window: Window) -> CategoryCount {
+        let mut cell = CategoryCount::default();
+        let highest = self.lowest + self.episodes.len() as i32 - 1;
+        for month in window.first.0.max(self.lowest)..=window.last.0.min(highest) {
+            let at = (month - self.lowest) as usize;
+            cell.episodes += self.episodes[at];
+            // The previous appearance lies before the window when it is more
+            // than `month - first` months earlier.
+            let gap = (month - window.first.0 + 1) as usize;
+            debug_assert!(gap <= self.span, "window longer than the tally's span");
+            cell.children += self.arrivals[at * (self.span + 1) + gap.min(self.span)];
+        }
+        cell
+    }
+}
+
+/// Bits of `Rows::flags`: one per `SUMMED` column, then the two repeat triggers.
+const REPEAT: u16 = 1 << SUMMED.len();
+const REPEAT_30: u16 = REPEAT << 1;
+
+/// The bit of each `DISTINCT_FLAGS` entry.
+fn distinct_bit(flag: &str) -> u16 {
+    match flag {
+        "repeat" => REPEAT,
+        "repeat30" => REPEAT_30,
+        _ => 1 << SUMMED.iter().position(|s| *s == flag).unwrap_or(0),
+    }
+}
+
+/// The query's columns as plain vectors, one entry per episode.
+struct Rows {
+    child: Vec<u32>,
+    looked_after: Vec<Option<bool>>,
+    start_ms: Vec<i64>,
+    month: Vec<i32>,
+    /// Bit i: `SUMMED[i]` is 1; then `REPEAT` and `REPEAT_30`.
+    flags: Vec<u16>,
+    /// Counted episodes by child and start.
+    counted: Vec<usize>,
+    /// Whether each episode is counted.
+    is_counted: Vec<bool>,
+    /// First and last month of any episode.
+    months: (i32, i32),
+}
+
+impl Rows {
+    fn read(frame: &DataFrame) -> Result<Rows> {
+        let missing = |what: &str| anyhow::anyhow!("an episode has no {what}");
+        let child = frame.column("child")?.u32()?.iter().map(|c| c.ok_or_else(|| missing("child"))).collect::<Result<Vec<_>>>()?;
+        let looked_after: Vec<Option<bool>> = frame.column("looked_after")?.bool()?.iter().collect();
+        let start_ms = frame.column("start_ms")?.i64()?.iter().map(|s| s.ok_or_else(|| missing("start"))).collect::<Result<Vec<_>>>()?;
+        let month = frame.column("month")?.i32()?.iter().map(|m| m.ok_or_else(|| missing("start"))).collect::<Result<Vec<_>>>()?;
+        let mut flags = vec![0u16; frame.height()];
+        for (bit, name) in SUMMED.iter().enumerate() {
+            for (row, value) in frame.column(name)?.u32()?.iter().enumerate() {
+                if value.unwrap_or(0) > 0 {
+                    flags[row] |= 1 << bit;
+                }
+            }
+        }
+        let is_counted: Vec<bool> = frame.column("counted")?.bool()?.iter().map(|c| c.unwrap_or(false)).collect();
+        let mut counted: Vec<usize> = (0..is_counted.len()).filter(|&row| is_counted[row]).collect();
+        counted.sort_by_key(|&row| (child[row], start_ms[row]));
+        let months = (month.iter().copied().min().unwrap_or(0), month.iter().copied().max().unwrap_or(-1));
+        Ok(Rows { child, looked_after, start_ms, month, flags, counted, is_counted, months })
+    }
+
+    fn month_count(&self) -> usize {
+        (self.months.1 - self.months.0 + 1).max(0) as usize
+    }
+
+    /// Marks each counted episode that is the last of `episodes` starting
+    /// within `days` (on the child-and-start order, the episode `episodes - 1`
+    /// places earlier is the same child's and started no more than `days` before).
+    fn mark_repeats(&mut self, episodes: u32, days: u32, bit: u16) {
+        let back = episodes.saturating_sub(1) as usize;
+        for at in back..self.counted.len() {
+            let (row, earlier) = (self.counted[at], self.counted[at - back]);
+            if self.child[row] == self.child[earlier] && self.start_ms[row] - self.start_ms[earlier] <= days as i64 * DAY_MS {
+                self.flags[row] |= bit;
+            }
+        }
+    }
+
+    fn in_cohort(&self, row: usize, cohort: Cohort) -> bool {
+        match cohort {
+            Cohort::All => true,
+            Cohort::LookedAfter => self.looked_after[row] == Some(true),
+            Cohort::NotLookedAfter => self.looked_after[row] == Some(false),
+        }
+    }
+
+    /// Feeds the counted episodes of each cohort in `cohorts` to their tallies:
+    /// `keys(row)` names the tallies (by index) an episode counts in.
+    /// Windows asked about are at most `span` months long.
+    fn tally<K: IntoIterator<Item = usize>>(
+        &self,
+        cohorts: &[Cohort],
+        tallies: usize,
+        span: usize,
+        keys: impl Fn(usize) -> K,
+    ) -> Vec<Vec<Appearances>> {
+        let mut by_cohort: Vec<Vec<Tally>> =
+            cohorts.iter().map(|_| (0..tallies).map(|_| Tally::new(self.months.0, self.month_count(), span)).collect()).collect();
+        for &row in &self.counted {
+            for (c, cohort) in cohorts.iter().enumerate() {
+                if self.in_cohort(row, *cohort) {
+                    for key in keys(row) {
+                        by_cohort[c][key].add(self.child[row], self.month[row]);
+                    }
+                }
+            }
+        }
+        by_cohort.into_iter().map(|tallies| tallies.into_iter().map(Tally::finish).collect()).collect()
+    }
 }
 
 /// Per cohort and window, how many children had each number of episodes
-/// (index = episodes), from one pass over the counted episodes, which come
-/// in (cohort, child, start) order.
-fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Result<Vec<Vec<Vec<u64>>>> {
-    let counted = stacked.clone().filter(col("ep").gt(lit(0))).select([col("cohort"), col("child"), col("month"), col("ep")]).collect();
-    let counted = Context::context(counted, "counting episodes per child")?;
-    let cohort = counted.column("cohort")?.u32()?.clone();
-    let child = counted.column("child")?.u32()?.clone();
-    let month = counted.column("month")?.i32()?.clone();
-    let episodes = numbers(&counted, "ep")?;
-
+/// (index = episodes), from one pass over the counted episodes in child order.
+fn episodes_per_child_histograms(rows: &Rows, windows: &[Window]) -> Vec<Vec<Vec<u64>>> {
     // month → the windows containing it.
     let lowest = windows.iter().map(|w| w.first.0).min().unwrap_or(0);
     let highest = windows.iter().map(|w| w.last.0).max().unwrap_or(-1);
@@ -279,38 +331,39 @@ fn episodes_per_child_histograms(stacked: &LazyFrame, windows: &[Window]) -> Res
         }
     }
     let mut histograms = vec![vec![Vec::<u64>::new(); windows.len()]; Cohort::ALL.len()];
-    let mut in_window = vec![0u64; windows.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut flush = |cohort: usize, in_window: &mut [u64], touched: &mut Vec<usize>| {
-        for &w in touched.iter() {
-            let histogram = &mut histograms[cohort][w];
-            let n = in_window[w] as usize;
-            if histogram.len() <= n {
-                histogram.resize(n + 1, 0);
-            }
-            histogram[n] += 1;
-            in_window[w] = 0;
-        }
-        touched.clear();
-    };
-    for (i, &count) in episodes.iter().enumerate() {
-        let (Some(c), Some(ch), Some(m)) = (cohort.get(i), child.get(i), month.get(i)) else { continue };
-        if i > 0 && (cohort.get(i - 1), child.get(i - 1)) != (Some(c), Some(ch)) {
-            flush(cohort.get(i - 1).unwrap_or(0) as usize, &mut in_window, &mut touched);
-        }
-        if let Some(list) = usize::try_from(m - lowest).ok().and_then(|offset| containing.get(offset)) {
-            for &w in list {
-                if in_window[w] == 0 {
-                    touched.push(w);
+    for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
+        let mut in_window = vec![0u64; windows.len()];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut flush = |in_window: &mut [u64], touched: &mut Vec<usize>| {
+            for &w in touched.iter() {
+                let histogram = &mut histograms[c][w];
+                let n = in_window[w] as usize;
+                if histogram.len() <= n {
+                    histogram.resize(n + 1, 0);
                 }
-                in_window[w] += count;
+                histogram[n] += 1;
+                in_window[w] = 0;
+            }
+            touched.clear();
+        };
+        let mut previous_child = None;
+        for &row in rows.counted.iter().filter(|&&row| rows.in_cohort(row, cohort)) {
+            if previous_child.is_some_and(|p| p != rows.child[row]) {
+                flush(&mut in_window, &mut touched);
+            }
+            previous_child = Some(rows.child[row]);
+            if let Some(list) = usize::try_from(rows.month[row] - lowest).ok().and_then(|offset| containing.get(offset)) {
+                for &w in list {
+                    if in_window[w] == 0 {
+                        touched.push(w);
+                    }
+                    in_window[w] += 1;
+                }
             }
         }
+        flush(&mut in_window, &mut touched);
     }
-    if let Some(c) = cohort.get(counted.height().saturating_sub(1)) {
-        flush(c as usize, &mut in_window, &mut touched);
-    }
-    Ok(histograms)
+    histograms
 }
 
 /// Episodes of the `n` children with most episodes, and children per band of
@@ -330,49 +383,109 @@ fn top_and_bands(histogram: &[u64], n: u64) -> (u64, [u64; 7]) {
     (top, bands)
 }
 
+/// The categories of the counted episodes in one dimension.
+struct Categories {
+    /// The dimension's fixed categories, or the labels found, sorted.
+    labels: Vec<String>,
+    /// Each distinct set of categories an episode has (indexes into `labels`;
+    /// a reason list gives one per code).
+    sets: Vec<Vec<usize>>,
+    /// Each episode's set (index into `sets`), `NO_SET` when it is not
+    /// counted or has no label.
+    of_row: Vec<u32>,
+}
+
+const NO_SET: u32 = u32::MAX;
+
+impl Categories {
+    fn of(&self, row: usize) -> &[usize] {
+        match self.of_row[row] {
+            NO_SET => &[],
+            set => &self.sets[set as usize],
+        }
+    }
+}
+
+/// Each counted episode's categories in `dimension`. Labels outside a fixed
+/// list, and episodes with no label, are in no category. The column is read
+/// in row order, and each distinct label is split and looked up once.
+fn categories_of(rows: &Rows, frame: &DataFrame, dimension: Dimension, rules: &CountingRules) -> Result<Categories> {
+    let column = frame.column(dimension.id())?.str()?;
+    let split = |text: &str| -> Vec<String> {
+        if dimension.multi_valued() {
+            text.split(';').map(str::to_string).collect()
+        } else {
+            vec![text.to_string()]
+        }
+    };
+    // Each distinct label of a counted episode, numbered in order of first sight.
+    let mut distinct: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut texts: Vec<&str> = Vec::new();
+    let mut of_row = vec![NO_SET; frame.height()];
+    for ((row, text), set) in column.iter().enumerate().zip(of_row.iter_mut()) {
+        if let (Some(text), true) = (text, rows.is_counted[row]) {
+            *set = *distinct.entry(text).or_insert_with(|| {
+                texts.push(text);
+                texts.len() as u32 - 1
+            });
+        }
+    }
+    let labels = match dimension.categories(rules) {
+        Some(fixed) => fixed,
+        None => {
+            let mut found: Vec<String> = texts.iter().flat_map(|text| split(text)).collect();
+            found.sort();
+            found.dedup();
+            found
+        }
+    };
+    let index: FxHashMap<&str, usize> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+    let sets = texts.iter().map(|text| split(text).iter().filter_map(|part| index.get(part.as_str()).copied()).collect()).collect();
+    Ok(Categories { labels, sets, of_row })
+}
+
 /// Totals and breakdown cells for every cohort and window.
 ///
 /// No row is repeated per window: additive counts are summed per month and
 /// windows add up their months; children are counted once per window through
-/// their first appearance in it (`cell_over`); episodes per child come from
-/// one pass over the counted episodes.
+/// their first appearance in it (`Appearances::over`); episodes per child
+/// come from one pass over the counted episodes.
 pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
     let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
-    let rows = episode_rows(frame, rules, &categorical).collect();
-    let rows = Context::context(rows, "preparing the episodes for counting")?;
-    let stacked = by_cohort(rows.lazy());
+    let episodes = episode_rows(frame, rules, &categorical).collect();
+    let episodes = Context::context(episodes, "preparing the episodes for counting")?;
+    let mut rows = Rows::read(&episodes)?;
+    rows.mark_repeats(rules.repeat.episodes, rules.repeat.days, REPEAT);
+    rows.mark_repeats(3, 30, REPEAT_30);
 
     // Additive counts per cohort and month.
-    let monthly = stacked.clone().group_by([col("cohort"), col("month")]).agg(sums(&SUMMED)).collect();
-    let monthly = Context::context(monthly, "adding up episodes per month")?;
-    let mut by_month: BTreeMap<(usize, i32), [u64; SUMMED.len()]> = BTreeMap::new();
-    {
-        let cohort = monthly.column("cohort")?.u32()?.clone();
-        let month = monthly.column("month")?.i32()?.clone();
-        let columns = SUMMED.iter().map(|name| numbers(&monthly, name)).collect::<Result<Vec<_>>>()?;
-        for (i, (c, m)) in cohort.iter().zip(month.iter()).enumerate() {
-            let (Some(c), Some(m)) = (c, m) else { continue };
-            by_month.insert((c as usize, m), std::array::from_fn(|j| columns[j][i]));
+    let mut by_month = vec![vec![[0u64; SUMMED.len()]; rows.month_count()]; Cohort::ALL.len()];
+    for row in 0..rows.child.len() {
+        let at = (rows.month[row] - rows.months.0) as usize;
+        for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
+            if rows.in_cohort(row, cohort) {
+                for (bit, sum) in by_month[c][at].iter_mut().enumerate() {
+                    *sum += u64::from(rows.flags[row] >> bit & 1);
+                }
+            }
         }
     }
 
     // Children with at least one episode carrying each flag.
-    let mut distinct = BTreeMap::new();
-    for flag in DISTINCT_FLAGS {
-        // Filtering keeps the (cohort, child, start) order of `stacked`.
-        let flagged = stacked.clone().filter(col(flag).gt(lit(0))).with_column(lit(flag).alias("key"));
-        distinct.extend(read_appearances(&appearances(flagged)?)?);
-    }
+    let bits = DISTINCT_FLAGS.map(distinct_bit);
+    let span = windows.iter().map(|w| w.months().count()).max().unwrap_or(1);
+    let flags = &rows.flags;
+    let distinct = rows.tally(&Cohort::ALL, bits.len(), span, |row| (0..bits.len()).filter(move |&k| flags[row] & bits[k] != 0));
+    let flag_index = |flag: &str| DISTINCT_FLAGS.iter().position(|f| *f == flag).unwrap_or(0);
 
-    let histograms = episodes_per_child_histograms(&stacked, windows)?;
+    let histograms = episodes_per_child_histograms(&rows, windows);
     let mut totals = BTreeMap::new();
     for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
-        let children_with =
-            |flag: &str, window: Window| distinct.get(&(c, flag.to_string())).map(|a| cell_over(a, window).children).unwrap_or(0);
+        let children_with = |flag: &str, window: Window| distinct[c][flag_index(flag)].over(window).children;
         for (w, window) in windows.iter().enumerate() {
             let mut sum = [0u64; SUMMED.len()];
             for month in window.months() {
-                if let Some(values) = by_month.get(&(c, month.0)) {
+                if let Some(values) = usize::try_from(month.0 - rows.months.0).ok().and_then(|at| by_month[c].get(at)) {
                     sum.iter_mut().zip(values).for_each(|(s, v)| *s += v);
                 }
             }
@@ -403,49 +516,29 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
     }
 
     // Breakdowns, one dimension at a time over the counted episodes.
-    let counted = stacked.filter(col("ep").gt(lit(0)));
     let mut cells = BTreeMap::new();
     for dimension in &categorical {
-        let mut part = counted.clone();
-        if dimension.cohorts() == [Cohort::LookedAfter] {
-            part = part.filter(col("cohort").eq(lit(cohort_index(Cohort::LookedAfter)).cast(DataType::UInt32)));
-        }
-        let mut part = part.select([col("cohort"), col("child"), col("month"), col("ep"), col(dimension.id()).alias("category")]);
-        if dimension.multi_valued() {
-            part = part
-                .with_column(col("category").str().split(lit(";")))
-                .explode(by_name(["category"], true, false), ExplodeOptions { empty_as_null: false, keep_nulls: false });
-        }
-        let part = Context::context(part.collect(), "labelling episodes by category")?;
-        let categories = match dimension.categories(rules) {
-            Some(fixed) => fixed,
-            None => distinct_labels(&part)?,
-        };
-        if categories.is_empty() {
+        let categories = categories_of(&rows, &episodes, *dimension, rules)?;
+        if categories.labels.is_empty() {
             continue;
         }
-        // One filter per category keeps each block in (cohort, child, start)
-        // order, so the stacked blocks are in the order `appearances` needs.
-        let blocks: Vec<LazyFrame> = categories
-            .iter()
-            .map(|c| part.clone().lazy().filter(col("category").eq(lit(c.as_str()))).with_column(lit(c.as_str()).alias("key")))
-            .collect();
-        let keyed = concat(blocks, UnionArgs::default())?;
-        for ((c, category), list) in read_appearances(&appearances(keyed)?)? {
-            for window in windows {
-                let cell = cell_over(&list, *window);
-                if cell.episodes > 0 {
-                    cells.insert((Cohort::ALL[c], *window, *dimension, category.clone()), cell);
+        let cohorts = dimension.cohorts();
+        let tallies = rows.tally(cohorts, categories.labels.len(), span, |row| categories.of(row).iter().copied());
+        for (cohort, by_label) in cohorts.iter().zip(tallies) {
+            for (label, appearances) in categories.labels.iter().zip(by_label) {
+                if appearances.episodes.iter().all(|e| *e == 0) {
+                    continue;
+                }
+                for window in windows {
+                    let cell = appearances.over(*window);
+                    if cell.episodes > 0 {
+                        cells.insert((*cohort, *window, *dimension, label.clone()), cell);
+                    }
                 }
             }
         }
     }
     Ok(Computed { totals, cells })
-}
-
-fn numbers(frame: &DataFrame, name: &str) -> Result<Vec<u64>> {
-    let column = frame.column(name)?.cast(&DataType::UInt64)?;
-    Ok(column.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
 }
 
 #[cfg(test)]
@@ -459,19 +552,23 @@ mod tests {
 
     #[test]
     fn a_child_counts_once_through_its_first_month_in_the_window() {
-        // One child in months 100 (two episodes), 102 and 113; another in 102 only.
-        let appearances = [
-            Appearance { month: 100, previous: NO_PREVIOUS, rows: 1, episodes: 1 },
-            Appearance { month: 100, previous: 100, rows: 0, episodes: 1 },
-            Appearance { month: 102, previous: 100, rows: 1, episodes: 1 },
-            Appearance { month: 113, previous: 102, rows: 1, episodes: 1 },
-            Appearance { month: 102, previous: NO_PREVIOUS, rows: 1, episodes: 1 },
-        ];
-        assert_eq!(cell_over(&appearances, window(100, 111)), CategoryCount { episodes: 4, children: 2 });
-        assert_eq!(cell_over(&appearances, window(101, 112)), CategoryCount { episodes: 2, children: 2 });
-        assert_eq!(cell_over(&appearances, window(102, 113)), CategoryCount { episodes: 3, children: 2 });
-        assert_eq!(cell_over(&appearances, window(103, 114)), CategoryCount { episodes: 1, children: 1 });
-        assert_eq!(cell_over(&appearances, window(103, 112)), CategoryCount::default());
+        // Child 1 in months 100 (two episodes), 102 and 113; child 2 in 102
+        // only; child 3 in 100 and 114 (more than the 12-month span apart);
+        // child 4 in 101 and 113 (exactly the span apart).
+        let mut tally = Tally::new(100, 16, 12);
+        for (child, month) in [(1, 100), (1, 100), (1, 102), (1, 113), (2, 102), (3, 100), (3, 114), (4, 101), (4, 113)] {
+            tally.add(child, month);
+        }
+        let appearances = tally.finish();
+        assert_eq!(appearances.over(window(100, 111)), CategoryCount { episodes: 6, children: 4 });
+        assert_eq!(appearances.over(window(101, 112)), CategoryCount { episodes: 3, children: 3 });
+        assert_eq!(appearances.over(window(102, 113)), CategoryCount { episodes: 4, children: 3 });
+        assert_eq!(appearances.over(window(103, 114)), CategoryCount { episodes: 3, children: 3 });
+        assert_eq!(appearances.over(window(103, 112)), CategoryCount::default());
+        assert_eq!(appearances.over(window(113, 113)), CategoryCount { episodes: 2, children: 2 });
+        // Windows reaching beyond the months tallied count what lies inside.
+        assert_eq!(appearances.over(window(95, 106)), CategoryCount { episodes: 6, children: 4 });
+        assert_eq!(appearances.over(window(110, 121)), CategoryCount { episodes: 3, children: 3 });
     }
 
     #[test]
