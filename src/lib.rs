@@ -100,23 +100,18 @@ impl BuildOutput {
 pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let mut timings = Timings::default();
     let Figures { quality, metrics } = compute(config, &mut timings)?;
-    let metrics_csv = timings.time("export", || metrics.to_csv_bytes())?;
-    let charts = timings.time("charts", || charts::draw(&metrics, &config.chart_context()))?;
-    fault::point("charts");
-    let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
-    let commentary = read_commentary(config.commentary.as_deref())?;
-    let (data, inputs, findings) = timings.time("report", || -> Result<_> {
-        let template = render::Template::load(&config.template)?;
-        let narrative = narrative::summarise(&metrics, config.details.decimals);
-        let mut data = ReportData::new(&config.report_context(), &metrics, &charts, &quality, &narrative);
-        let findings = data.set_commentary(&metrics, commentary.clone())?;
-        let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
-        let inputs = render::CompileInputs::new(&template, &data, &svgs)?;
-        Ok((data, inputs, findings))
-    })?;
-    let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
-    timings.stages.push((" layout", rendered.layout));
-    timings.stages.push((" pdf", rendered.pdf_export));
+    // The export feeds nothing in the paper: it is written on another core
+    // while the charts are drawn and the paper is laid out.
+    let export_stage = timings.stages.len();
+    let (paper, (metrics_csv, export_took)) = std::thread::scope(|scope| {
+        let export = scope.spawn(|| timings::timed(|| metrics.to_csv_bytes()));
+        let paper = draw_and_render(config, &metrics, &quality, &mut timings);
+        (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    timings.stages.insert(export_stage, ("export", export_took));
+    let Paper { charts, commentary, data, inputs, findings, rendered } = paper?;
+    let metrics_csv = metrics_csv?;
+    let date = paper_date(config, &metrics);
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
 
@@ -195,6 +190,42 @@ pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
         slots: rendered.slots,
         timings,
     })
+}
+
+/// What the paper's stages make from the figures.
+struct Paper {
+    charts: charts::Charts,
+    commentary: CommentaryFile,
+    data: ReportData,
+    inputs: render::CompileInputs,
+    findings: Vec<NumberFinding>,
+    rendered: render::Rendered,
+}
+
+/// The date the paper carries: the meeting's, or the last day of the period.
+fn paper_date(config: &Config, metrics: &Metrics) -> chrono::NaiveDate {
+    config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day())
+}
+
+/// Draws the charts, makes the report data and lays out the PDF.
+fn draw_and_render(config: &Config, metrics: &Metrics, quality: &DataQuality, timings: &mut Timings) -> Result<Paper> {
+    let charts = timings.time("charts", || charts::draw(metrics, &config.chart_context()))?;
+    fault::point("charts");
+    let date = paper_date(config, metrics);
+    let commentary = read_commentary(config.commentary.as_deref())?;
+    let (data, inputs, findings) = timings.time("report", || -> Result<_> {
+        let template = render::Template::load(&config.template)?;
+        let narrative = narrative::summarise(metrics, config.details.decimals);
+        let mut data = ReportData::new(&config.report_context(), metrics, &charts, quality, &narrative);
+        let findings = data.set_commentary(metrics, commentary.clone())?;
+        let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
+        let inputs = render::CompileInputs::new(&template, &data, &svgs)?;
+        Ok((data, inputs, findings))
+    })?;
+    let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
+    timings.stages.push((" layout", rendered.layout));
+    timings.stages.push((" pdf", rendered.pdf_export));
+    Ok(Paper { charts, commentary, data, inputs, findings, rendered })
 }
 
 fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {
