@@ -134,6 +134,9 @@ pub struct MetricsArgs {
     /// File to write (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Print how long each stage took (ingest, metrics, export, write) on standard error.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,16 @@ impl Timings {
     }
 }
 
+impl Timings {
+    /// The stages a line each, then the whole run's `total`, for `--timings`.
+    pub fn table(&self, total: Duration) -> String {
+        let line = |name: &str, took: Duration| format!("  {name:<8} {:>8.1} ms\n", took.as_secs_f64() * 1000.0);
+        let mut table: String = self.stages.iter().map(|(name, took)| line(name, *took)).collect();
+        table.push_str(&line("total", total));
+        table
+    }
+}
+
 /// Runs `f`; its result and how long it took.
 pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let started = Instant::now();
@@ -46,6 +56,10 @@ mod tests {
         assert_eq!(answer, 42);
         assert_eq!(timings.stages.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["first", "second"]);
         assert!(timings.stages[1].1 >= Duration::from_millis(2));
+        let table = timings.table(Duration::from_millis(1234));
+        assert_eq!(table.lines().count(), 3);
+        assert!(table.starts_with("  first "), "{table}");
+        assert!(table.ends_with("  total      1234.0 ms\n"), "{table}");
         let total = Cell::new(Duration::ZERO);
         add_time(&total, || std::thread::sleep(Duration::from_millis(1)));
         add_time(&total, || std::thread::sleep(Duration::from_millis(1)));

@@ -300,6 +300,31 @@ fn jsonl_export_matches_the_csv_row_for_row() {
     }
 }
 
+#[test]
+fn timings_print_each_stage_of_metrics_and_build_and_leave_the_export_alone() {
+    let stage_names = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("  ") && l.trim_end().ends_with(" ms"))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    let plain = run(binary().args(["metrics"]));
+    let timed = run(binary().args(["metrics", "--timings"]));
+    assert_ok(&timed);
+    // The export on standard output is the same; the timings go to standard error.
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(stage_names(&stderr(&timed)), ["ingest", "metrics", "export", "write", "total"]);
+    assert!(stage_names(&stderr(&plain)).is_empty(), "{}", stderr(&plain));
+
+    let dir = tempfile::tempdir().unwrap();
+    let built = run(binary().args(["build", "--timings", "--out"]).arg(dir.path()));
+    assert_ok(&built);
+    assert_eq!(
+        stage_names(&stderr(&built)),
+        ["ingest", "metrics", "export", "charts", "report", "render", "layout", "pdf", "tables", "write", "total"]
+    );
+}
+
 /// Findings of `validate` on one file: (row, rule, column, action).
 fn findings(file: &Path, config: Option<&Path>) -> (Output, Vec<(usize, String, String, String)>) {
     let dir = tempfile::tempdir().unwrap();

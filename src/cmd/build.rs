@@ -56,10 +56,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         eprintln!("cover details still to set in the configuration (marked in the paper): {}", built.unset_details.join(", "));
     }
     if args.timings {
-        for (stage, time) in &built.timings.stages {
-            eprintln!("  {stage:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-        }
-        eprintln!("  {:<8} {:>8.1} ms", "total", started.elapsed().as_secs_f64() * 1000.0);
+        eprint!("{}", built.timings.table(started.elapsed()));
     }
     Ok(())
 }

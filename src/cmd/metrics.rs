@@ -1,6 +1,7 @@
 //! `missing-report metrics`: the export of METRICS.md, to a file or standard output.
 
 use std::io::Write;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use missing_report::config::{Config, Overrides};
@@ -10,24 +11,35 @@ use missing_report::timings::Timings;
 use crate::cli::{ExportFormat, MetricsArgs};
 
 pub fn run(args: &MetricsArgs) -> Result<()> {
+    let started = Instant::now();
     let overrides = Overrides { period_end: args.period, ..args.input.overrides() };
     let config = Config::load(args.input.config.as_deref(), overrides)?;
-    let mut figures = missing_report::compute(&config, &mut Timings::default())?;
+    let mut timings = Timings::default();
+    let mut figures = missing_report::compute(&config, &mut timings)?;
     if let Some(month) = args.period {
         figures.metrics.keep_periods_ending(month);
     }
-    let mut bytes = Vec::new();
-    match args.format {
-        ExportFormat::Csv => figures.metrics.write_csv(&mut bytes)?,
-        ExportFormat::Jsonl => figures.metrics.write_jsonl(&mut bytes)?,
-    }
-    match &args.output {
-        Some(path) => {
-            output::write_atomically(path, &bytes, output::Access::Default)?;
-            eprint!("{}", figures.quality);
-            eprintln!("wrote {} ({} rows)", path.display(), figures.metrics.rows.len());
+    let bytes = timings.time("export", || -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        match args.format {
+            ExportFormat::Csv => figures.metrics.write_csv(&mut bytes)?,
+            ExportFormat::Jsonl => figures.metrics.write_jsonl(&mut bytes)?,
         }
-        None => std::io::stdout().lock().write_all(&bytes).context("writing to standard output")?,
+        Ok(bytes)
+    })?;
+    timings.time("write", || -> Result<()> {
+        match &args.output {
+            Some(path) => {
+                output::write_atomically(path, &bytes, output::Access::Default)?;
+                eprint!("{}", figures.quality);
+                eprintln!("wrote {} ({} rows)", path.display(), figures.metrics.rows.len());
+            }
+            None => std::io::stdout().lock().write_all(&bytes).context("writing to standard output")?,
+        }
+        Ok(())
+    })?;
+    if args.timings {
+        eprint!("{}", timings.table(started.elapsed()));
     }
     Ok(())
 }
