@@ -87,7 +87,7 @@ fn main() {
 
     let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0 };
     let (metrics, times) = timed(|| compute(&data, &context).expect("metrics"));
-    report("metrics", &times, format!("({} export rows)", metrics.rows.len()));
+    report("metrics", &times, format!("({} export rows)", metrics.export_rows().len()));
     let (csv, times) = timed(|| metrics.to_csv_bytes().expect("export"));
     report("export", &times, format!("({:.1} MB)", csv.len() as f64 / 1e6));
     if let Some(peak) = peak_memory_mib() {

@@ -80,7 +80,7 @@ type HeadlineKey = (String, String, String, String);
 fn index(m: &Metrics) -> (BTreeMap<HeadlineKey, Value>, BTreeMap<Group, Vec<Value>>) {
     let mut headline = BTreeMap::new();
     let mut groups: BTreeMap<Group, Vec<Value>> = BTreeMap::new();
-    for r in &m.rows {
+    for r in &m.export_rows() {
         if r.dimension == "all" {
             headline.insert((r.cohort.id().into(), r.period_kind.id().into(), r.period.clone(), r.metric.id().into()), r.value);
         } else {

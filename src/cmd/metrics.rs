@@ -19,20 +19,20 @@ pub fn run(args: &MetricsArgs) -> Result<()> {
     if let Some(month) = args.period {
         figures.metrics.keep_periods_ending(month);
     }
-    let bytes = timings.time("export", || -> Result<Vec<u8>> {
+    let (bytes, rows) = timings.time("export", || -> Result<(Vec<u8>, usize)> {
         let mut bytes = Vec::new();
-        match args.format {
+        let rows = match args.format {
             ExportFormat::Csv => figures.metrics.write_csv(&mut bytes)?,
             ExportFormat::Jsonl => figures.metrics.write_jsonl(&mut bytes)?,
-        }
-        Ok(bytes)
+        };
+        Ok((bytes, rows))
     })?;
     timings.time("write", || -> Result<()> {
         match &args.output {
             Some(path) => {
                 output::write_atomically(path, &bytes, output::Access::Default)?;
                 eprint!("{}", figures.quality);
-                eprintln!("wrote {} ({} rows)", path.display(), figures.metrics.rows.len());
+                eprintln!("wrote {} ({rows} rows)", path.display());
             }
             None => std::io::stdout().lock().write_all(&bytes).context("writing to standard output")?,
         }

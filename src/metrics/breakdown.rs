@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::catalogue::{Cohort, Totals, Value};
 use super::dimension::Dimension;
-use super::engine::CategoryCount;
 use super::suppression::{self, Column};
+use super::tally::CategoryCount;
 use super::windows::Window;
 
 /// One category of a breakdown, after suppression.

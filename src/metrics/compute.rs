@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use polars::prelude::*;
 
 use super::breakdown::{breakdown_rows, BreakdownRow};
-use super::catalogue::{Cohort, Metric, PeriodKind, Totals, Value};
+use super::catalogue::{Cohort, Metric, Totals, Value};
 use super::dimension::Dimension;
 use super::engine::{self, month_expr};
 use super::export::{self, MetricRow};
@@ -33,7 +33,6 @@ pub struct MetricsContext {
 #[derive(Debug, Clone)]
 pub struct Metrics {
     /// The export, sorted as METRICS.md requires (suppression applied).
-    pub rows: Vec<MetricRow>,
     pub periods: Vec<Period>,
     pub first_month: YearMonth,
     pub last_month: YearMonth,
@@ -77,19 +76,55 @@ impl Metrics {
     /// month, the quarter and year ending with it, and the rolling twelve
     /// months to it (`metrics --period`).
     pub fn keep_periods_ending(&mut self, month: YearMonth) {
-        let ending: BTreeSet<(PeriodKind, &str)> =
-            self.periods.iter().filter(|p| p.window.last == month).map(|p| (p.kind, p.label.as_str())).collect();
-        self.rows.retain(|row| ending.contains(&(row.period_kind, row.period.as_str())));
+        self.periods.retain(|p| p.window.last == month);
     }
 
-    /// Writes the export as CSV.
-    pub fn write_csv(&self, out: impl Write) -> Result<()> {
-        export::write_csv(&self.rows, out)
+    /// The rows of the export in METRICS.md's order, made when asked for (a
+    /// build makes them beside the paper, which does not use them).
+    pub fn export_rows(&self) -> Vec<MetricRow> {
+        let mut rows = Vec::new();
+        for cohort in Cohort::ALL {
+            for Period { kind, label, window } in &self.periods {
+                let t = &self.totals[&(cohort, *window)];
+                let row = |dimension: &str, category: &str, metric: Metric, value: Value| MetricRow {
+                    cohort,
+                    period_kind: *kind,
+                    period: label.clone(),
+                    dimension: dimension.into(),
+                    category: category.into(),
+                    metric,
+                    value,
+                };
+                for metric in &self.available {
+                    rows.push(row("all", "all", *metric, metric.value(t)));
+                }
+                for dimension in &self.dimensions {
+                    let Some(cells) = self.breakdowns.get(&(cohort, *window, *dimension)) else { continue };
+                    for cell in cells {
+                        rows.push(row(dimension.id(), &cell.category, Metric::Children, cell.children));
+                        if let Some(episodes) = cell.episodes {
+                            rows.push(row(dimension.id(), &cell.category, Metric::Episodes, episodes));
+                        }
+                    }
+                }
+            }
+        }
+        export::sort_rows(&mut rows);
+        rows
     }
 
-    /// Writes the export as JSON lines, one object per row, in the same order as the CSV.
-    pub fn write_jsonl(&self, out: impl Write) -> Result<()> {
-        export::write_jsonl(&self.rows, out)
+    /// Writes the export as CSV; how many rows it has.
+    pub fn write_csv(&self, out: impl Write) -> Result<usize> {
+        let rows = self.export_rows();
+        export::write_csv(&rows, out)?;
+        Ok(rows.len())
+    }
+
+    /// Writes the export as JSON lines, one object per row, in the same order as the CSV; how many rows it has.
+    pub fn write_jsonl(&self, out: impl Write) -> Result<usize> {
+        let rows = self.export_rows();
+        export::write_jsonl(&rows, out)?;
+        Ok(rows.len())
     }
 
     /// The export as CSV bytes.
@@ -163,37 +198,8 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         }
     }
 
-    let mut rows = Vec::new();
-    for cohort in Cohort::ALL {
-        for (kind, label, window) in &exported {
-            let t = &totals[&(cohort, *window)];
-            let row = |dimension: &str, category: &str, metric: Metric, value: Value| MetricRow {
-                cohort,
-                period_kind: *kind,
-                period: label.clone(),
-                dimension: dimension.into(),
-                category: category.into(),
-                metric,
-                value,
-            };
-            for metric in &available {
-                rows.push(row("all", "all", *metric, metric.value(t)));
-            }
-            for dimension in &dimensions {
-                let Some(cells) = breakdowns.get(&(cohort, *window, *dimension)) else { continue };
-                for cell in cells {
-                    rows.push(row(dimension.id(), &cell.category, Metric::Children, cell.children));
-                    if let Some(episodes) = cell.episodes {
-                        rows.push(row(dimension.id(), &cell.category, Metric::Episodes, episodes));
-                    }
-                }
-            }
-        }
-    }
-    export::sort_rows(&mut rows);
     let periods = exported.into_iter().map(|(kind, label, window)| Period { kind, label, window }).collect();
     Ok(Metrics {
-        rows,
         periods,
         first_month,
         last_month,

@@ -15,6 +15,7 @@ mod dimension;
 mod engine;
 mod export;
 pub mod suppression;
+mod tally;
 mod target;
 #[cfg(test)]
 mod tests;

@@ -17,8 +17,8 @@ fn compute_from(csv: &str, rules: CountingRules) -> Metrics {
 
 fn export(metrics: &Metrics, cohort: &str, kind: &str, period: &str, metric: &str) -> Option<String> {
     metrics
-        .rows
-        .iter()
+        .export_rows()
+        .into_iter()
         .find(|r| r.cohort.id() == cohort && r.period_kind.id() == kind && r.period == period && r.metric.id() == metric)
         .map(|r| r.value.export_text())
 }
@@ -99,8 +99,8 @@ fn unknown_care_status_counts_in_all_only_and_missing_columns_drop_metrics() {
 }
 
 fn breakdown(m: &Metrics, kind: &str, period: &str, dimension: &str, category: &str, metric: &str) -> Option<String> {
-    m.rows
-        .iter()
+    m.export_rows()
+        .into_iter()
         .find(|r| {
             r.cohort == Cohort::All
                 && r.period_kind.id() == kind
