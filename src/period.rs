@@ -17,6 +17,22 @@ impl YearMonth {
     pub fn of(date: NaiveDate) -> Self {
         YearMonth::new(date.year(), date.month())
     }
+    /// The month of a time held as milliseconds since 1970-01-01 00:00 (the
+    /// episode table's datetimes carry no time zone). The civil calendar from
+    /// a day count (Howard Hinnant's days-to-civil), without building a date:
+    /// it runs once per episode on millions of rows.
+    pub fn of_millis(millis: i64) -> Self {
+        let days = millis.div_euclid(86_400_000);
+        let shifted = days + 719_468; // days since 0000-03-01
+        let era = shifted.div_euclid(146_097);
+        let day_of_era = shifted - era * 146_097;
+        let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let from_march = (5 * day_of_year + 2) / 153;
+        let month = if from_march < 10 { from_march + 3 } else { from_march - 9 };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        YearMonth((year * 12 + month - 1) as i32)
+    }
     pub fn year(self) -> i32 {
         self.0.div_euclid(12)
     }
@@ -149,6 +165,27 @@ impl ReportingYear {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_month_of_milliseconds_is_the_calendar_month() {
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+        // Every day from 1600 to 2400 at its first and last millisecond, and
+        // times across the year 0 and far dates.
+        let mut day = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+        while day < NaiveDate::from_ymd_opt(2400, 1, 1).unwrap() {
+            let start = day.and_hms_opt(0, 0, 0).unwrap();
+            for t in [start, start + chrono::Duration::milliseconds(86_399_999)] {
+                let millis = (t - epoch).num_milliseconds();
+                assert_eq!(YearMonth::of_millis(millis), YearMonth::of(t.date()), "{t}");
+            }
+            day = day.succ_opt().unwrap();
+        }
+        for (y, m, d) in [(0, 1, 1), (0, 2, 29), (-1, 12, 31), (-4713, 11, 24), (9999, 12, 31), (1969, 12, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let millis = (date.and_hms_opt(12, 0, 0).unwrap() - epoch).num_milliseconds();
+            assert_eq!(YearMonth::of_millis(millis), YearMonth::of(date), "{date}");
+        }
+    }
 
     #[test]
     fn april_years_label_quarters_like_the_seeds() {

@@ -10,7 +10,7 @@ use polars::prelude::*;
 use super::breakdown::{breakdown_rows, BreakdownRow};
 use super::catalogue::{Cohort, Metric, Totals, Value};
 use super::dimension::Dimension;
-use super::engine::{self, month_expr};
+use super::engine;
 use super::export::{self, MetricRow};
 use super::windows::{export_windows, last_complete_month, Period, ReportWindows, Window};
 use crate::ingest::Episodes;
@@ -222,14 +222,15 @@ pub(super) fn data_span(frame: &DataFrame) -> Result<(YearMonth, YearMonth, Year
         .clone()
         .lazy()
         .select([
-            month_expr("start").min().alias("first"),
-            month_expr("start").max().alias("last"),
-            month_expr("end").max().alias("last_end"),
-            month_expr("rhi_completed").max().alias("last_rhi"),
+            col("start").min().cast(DataType::Int64).alias("first"),
+            col("start").max().cast(DataType::Int64).alias("last"),
+            col("end").max().cast(DataType::Int64).alias("last_end"),
+            col("rhi_completed").max().cast(DataType::Int64).alias("last_rhi"),
         ])
         .collect();
     let span = Context::context(span, "finding the months the data covers")?;
-    let get = |name: &str| -> Result<Option<i32>> { Ok(span.column(name)?.i32()?.get(0)) };
+    // The earliest and latest times, then their months (not a month per row).
+    let get = |name: &str| -> Result<Option<i32>> { Ok(span.column(name)?.i64()?.get(0).map(|t| YearMonth::of_millis(t).0)) };
     let (Some(first), Some(last)) = (get("first")?, get("last")?) else {
         bail!("no episodes to count");
     };

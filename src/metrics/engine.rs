@@ -1,8 +1,9 @@
 //! The counting behind `metrics::compute`.
 //!
-//! One polars query gives every episode its month, 0/1 flags and category
-//! labels; one pass in Rust then counts them, because a query per flag and
-//! per breakdown cost more in planning than in counting. Counted episodes are
+//! One polars query gives every episode its 0/1 flags and category labels;
+//! one pass in Rust then takes each month from the start and counts them,
+//! because a query per flag and per breakdown cost more in planning than in
+//! counting. Counted episodes are
 //! ordered by child and start: the repeat trigger compares each start with the
 //! start `n - 1` episodes earlier for the same child, and every (cohort, key)
 //! (a flag counted as children, or a breakdown category) keeps a `Tally` of
@@ -22,6 +23,7 @@ use super::catalogue::{Cohort, Totals};
 use super::dimension::{age_band_labels, Dimension, EPISODES_PER_CHILD_BANDS};
 use super::tally::{Appearances, CategoryCount, Tally};
 use super::windows::Window;
+use crate::period::YearMonth;
 use crate::rules::CountingRules;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -32,10 +34,6 @@ const SUMMED: [&str; 9] = ["ep", "abs", "open", "over24", "offered", "accepted",
 
 /// Flags counted as distinct children: those with at least one such episode.
 const DISTINCT_FLAGS: [&str; 5] = ["ep", "offered", "completed", "repeat", "repeat30"];
-
-pub fn month_expr(column: &str) -> Expr {
-    col(column).dt().year().cast(DataType::Int32) * lit(12) + col(column).dt().month().cast(DataType::Int32) - lit(1)
-}
 
 fn as_count(e: Expr) -> Expr {
     e.fill_null(lit(false)).cast(DataType::UInt32)
@@ -92,7 +90,7 @@ fn category_expr(dimension: Dimension, rules: &CountingRules) -> Expr {
 }
 
 /// One row per episode, in the frame's order: child, care status, start,
-/// month, whether it is counted, the additive flags and category labels.
+/// whether it is counted, the additive flags and category labels.
 fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimension]) -> LazyFrame {
     let counted = if rules.include_absent { lit(true) } else { col("absent").not() };
     let within = rules.rhi_timescale_hours as i64 * HOUR_MS;
@@ -101,7 +99,6 @@ fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimensio
         col("child"),
         col("looked_after"),
         col("start").cast(DataType::Int64).alias("start_ms"),
-        month_expr("start").alias("month"),
         counted.clone().alias("counted"),
         as_count(counted.clone()).alias("ep"),
         as_count(col("absent")).alias("abs"),
@@ -172,7 +169,7 @@ impl Rows {
         let child = frame.column("child")?.u32()?.iter().map(|c| c.ok_or_else(|| missing("child"))).collect::<Result<Vec<_>>>()?;
         let looked_after: Vec<Option<bool>> = frame.column("looked_after")?.bool()?.iter().collect();
         let start_ms = frame.column("start_ms")?.i64()?.iter().map(|s| s.ok_or_else(|| missing("start"))).collect::<Result<Vec<_>>>()?;
-        let month = frame.column("month")?.i32()?.iter().map(|m| m.ok_or_else(|| missing("start"))).collect::<Result<Vec<_>>>()?;
+        let month: Vec<i32> = start_ms.iter().map(|&t| YearMonth::of_millis(t).0).collect();
         let mut flags = vec![0u16; frame.height()];
         for (bit, name) in SUMMED.iter().enumerate() {
             for (row, value) in frame.column(name)?.u32()?.iter().enumerate() {
