@@ -32,8 +32,56 @@ const DAY_MS: i64 = 24 * HOUR_MS;
 /// Flag columns that add up: a window's value is the sum of its months'.
 const SUMMED: [&str; 9] = ["ep", "abs", "open", "over24", "offered", "accepted", "declined", "completed", "within"];
 
-/// Flags counted as distinct children: those with at least one such episode.
-const DISTINCT_FLAGS: [&str; 5] = ["ep", "offered", "completed", "repeat", "repeat30"];
+/// Flags counted as distinct children (those with at least one such
+/// episode), with their bit in `Rows::flags`; a name that is not a flag
+/// stops the build of this crate, not a run.
+const DISTINCT_FLAGS: [(&str, u16); 5] = [
+    ("ep", summed_bit("ep")),
+    ("offered", summed_bit("offered")),
+    ("completed", summed_bit("completed")),
+    ("repeat", REPEAT),
+    ("repeat30", REPEAT_30),
+];
+
+/// The bit of a `SUMMED` column in `Rows::flags`.
+const fn summed_bit(name: &str) -> u16 {
+    let mut i = 0;
+    while i < SUMMED.len() {
+        if same_text(SUMMED[i], name) {
+            return 1 << i;
+        }
+        i += 1;
+    }
+    panic!("not a SUMMED column")
+}
+
+/// The position of a `DISTINCT_FLAGS` entry.
+const fn distinct_index(name: &str) -> usize {
+    let mut i = 0;
+    while i < DISTINCT_FLAGS.len() {
+        if same_text(DISTINCT_FLAGS[i].0, name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not a DISTINCT_FLAGS entry")
+}
+
+/// `a == b`, where constants are computed.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 fn as_count(e: Expr) -> Expr {
     e.fill_null(lit(false)).cast(DataType::UInt32)
@@ -134,15 +182,6 @@ pub struct Computed {
 /// Bits of `Rows::flags`: one per `SUMMED` column, then the two repeat triggers.
 const REPEAT: u16 = 1 << SUMMED.len();
 const REPEAT_30: u16 = REPEAT << 1;
-
-/// The bit of each `DISTINCT_FLAGS` entry.
-fn distinct_bit(flag: &str) -> u16 {
-    match flag {
-        "repeat" => REPEAT,
-        "repeat30" => REPEAT_30,
-        _ => 1 << SUMMED.iter().position(|s| *s == flag).unwrap_or(0),
-    }
-}
 
 /// The query's columns as plain vectors, one entry per episode: the counted
 /// episodes first, by child and start, then the others. Every counting pass
@@ -408,16 +447,15 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
     }
 
     // Children with at least one episode carrying each flag.
-    let bits = DISTINCT_FLAGS.map(distinct_bit);
+    let bits = DISTINCT_FLAGS.map(|(_, bit)| bit);
     let span = windows.iter().map(|w| w.months().count()).max().unwrap_or(1);
     let flags = &rows.flags;
     let distinct = rows.tally(&Cohort::ALL, bits.len(), span, |row| (0..bits.len()).filter(move |&k| flags[row] & bits[k] != 0));
-    let flag_index = |flag: &str| DISTINCT_FLAGS.iter().position(|f| *f == flag).unwrap_or(0);
 
     let histograms = episodes_per_child_histograms(&rows, windows);
     let mut totals = BTreeMap::new();
     for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
-        let children_with = |flag: &str, window: Window| distinct[c][flag_index(flag)].over(window).children;
+        let children_with = |flag: usize, window: Window| distinct[c][flag].over(window).children;
         for (w, window) in windows.iter().enumerate() {
             let mut sum = [0u64; SUMMED.len()];
             for month in window.months() {
@@ -431,7 +469,7 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
                 (cohort, *window),
                 Totals {
                     episodes,
-                    children: children_with("ep", *window),
+                    children: children_with(const { distinct_index("ep") }, *window),
                     absences,
                     episodes_open: open,
                     episodes_over_24h: over24,
@@ -440,10 +478,10 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
                     episodes_rhi_declined: declined,
                     episodes_rhi_completed: completed,
                     episodes_rhi_within_72h: within,
-                    children_rhi_offered: children_with("offered", *window),
-                    children_rhi_completed: children_with("completed", *window),
-                    children_repeat: children_with("repeat", *window),
-                    children_repeat_30d: children_with("repeat30", *window),
+                    children_rhi_offered: children_with(const { distinct_index("offered") }, *window),
+                    children_rhi_completed: children_with(const { distinct_index("completed") }, *window),
+                    children_repeat: children_with(const { distinct_index("repeat") }, *window),
+                    children_repeat_30d: children_with(const { distinct_index("repeat30") }, *window),
                     episodes_top_children: top,
                     children_by_episodes: bands,
                 },
