@@ -109,9 +109,8 @@ pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
         (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     timings.stages.insert(export_stage, ("export", export_took));
-    let Paper { charts, commentary, data, inputs, findings, rendered } = paper?;
+    let Paper { charts, commentary, data, inputs, findings, rendered, date } = paper?;
     let metrics_csv = metrics_csv?;
-    let date = paper_date(config, &metrics);
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
 
@@ -200,18 +199,15 @@ struct Paper {
     inputs: render::CompileInputs,
     findings: Vec<NumberFinding>,
     rendered: render::Rendered,
-}
-
-/// The date the paper carries: the meeting's, or the last day of the period.
-fn paper_date(config: &Config, metrics: &Metrics) -> chrono::NaiveDate {
-    config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day())
+    /// The date the paper carries: the meeting's, or the last day of the period.
+    date: chrono::NaiveDate,
 }
 
 /// Draws the charts, makes the report data and lays out the PDF.
 fn draw_and_render(config: &Config, metrics: &Metrics, quality: &DataQuality, timings: &mut Timings) -> Result<Paper> {
     let charts = timings.time("charts", || charts::draw(metrics, &config.chart_context()))?;
     fault::point("charts");
-    let date = paper_date(config, metrics);
+    let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
     let commentary = read_commentary(config.commentary.as_deref())?;
     let (data, inputs, findings) = timings.time("report", || -> Result<_> {
         let template = render::Template::load(&config.template)?;
@@ -225,7 +221,7 @@ fn draw_and_render(config: &Config, metrics: &Metrics, quality: &DataQuality, ti
     let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
     timings.stages.push((" layout", rendered.layout));
     timings.stages.push((" pdf", rendered.pdf_export));
-    Ok(Paper { charts, commentary, data, inputs, findings, rendered })
+    Ok(Paper { charts, commentary, data, inputs, findings, rendered, date })
 }
 
 fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {

@@ -17,9 +17,7 @@ impl Timings {
         self.stages.push((name, took));
         result
     }
-}
 
-impl Timings {
     /// The stages a line each, then the whole run's `total`, for `--timings`.
     pub fn table(&self, total: Duration) -> String {
         let line = |name: &str, took: Duration| format!("  {name:<8} {:>8.1} ms\n", took.as_secs_f64() * 1000.0);

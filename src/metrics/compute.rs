@@ -32,7 +32,9 @@ pub struct MetricsContext {
 /// Everything the later stages need, computed once.
 #[derive(Debug, Clone)]
 pub struct Metrics {
-    /// The export, sorted as METRICS.md requires (suppression applied).
+    /// The export's periods (every month, quarter, year and rolling year in
+    /// the data, or those `keep_periods_ending` kept); `export_rows` makes
+    /// the rows, sorted as METRICS.md requires (suppression applied).
     pub periods: Vec<Period>,
     pub first_month: YearMonth,
     pub last_month: YearMonth,

@@ -3,15 +3,12 @@
 //! One polars query gives every episode its 0/1 flags and category labels;
 //! one pass in Rust then takes each month from the start and counts them,
 //! because a query per flag and per breakdown cost more in planning than in
-//! counting. Counted episodes are
-//! ordered by child and start: the repeat trigger compares each start with the
-//! start `n - 1` episodes earlier for the same child, and every (cohort, key)
-//! (a flag counted as children, or a breakdown category) keeps a `Tally` of
-//! its episodes per month and, for each child's first episode in a month, how
-//! many months earlier the child last had one. A window counts a child once, through its
-//! first month in the window. Additive counts are summed per month (a window
-//! adds up its months); episodes per child come from one pass over the
-//! counted episodes.
+//! counting. Counted episodes are ordered by child and start: the repeat
+//! trigger compares each start with the start `n - 1` episodes earlier for
+//! the same child, and every (cohort, key) (a flag counted as children, or a
+//! breakdown category) keeps a `Tally` (see `tally.rs`). Additive counts are
+//! summed per month (a window adds up its months); episodes per child come
+//! from one pass over the counted episodes.
 
 use std::collections::BTreeMap;
 

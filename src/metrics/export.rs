@@ -22,7 +22,7 @@ pub struct MetricRow {
 
 /// Puts rows in the order METRICS.md gives the export: by cohort, period
 /// kind, period, dimension, category and metric, as their ids read.
-pub fn sort_rows(rows: &mut [MetricRow]) {
+pub fn sort_rows(rows: &mut Vec<MetricRow>) {
     // Each field's texts are ranked once in their sorted order, so rows sort
     // on integers (tens of thousands of rows share a few hundred texts).
     fn ranks<'a>(texts: impl Iterator<Item = &'a str>) -> FxHashMap<&'a str, u32> {
@@ -30,43 +30,30 @@ pub fn sort_rows(rows: &mut [MetricRow]) {
         distinct.sort_unstable();
         distinct.into_iter().enumerate().map(|(rank, text)| (text, rank as u32)).collect()
     }
-    let cohort = ranks(rows.iter().map(|r| r.cohort.id()));
-    let kind = ranks(rows.iter().map(|r| r.period_kind.id()));
-    let period = ranks(rows.iter().map(|r| r.period.as_str()));
-    let dimension = ranks(rows.iter().map(|r| r.dimension.as_str()));
-    let category = ranks(rows.iter().map(|r| r.category.as_str()));
-    let metric = ranks(rows.iter().map(|r| r.metric.id()));
-    let keys: Vec<[u32; 6]> = rows
-        .iter()
-        .map(|r| {
-            [
-                cohort[r.cohort.id()],
-                kind[r.period_kind.id()],
-                period[r.period.as_str()],
-                dimension[r.dimension.as_str()],
-                category[r.category.as_str()],
-                metric[r.metric.id()],
-            ]
-        })
-        .collect();
+    let keys: Vec<[u32; 6]> = {
+        let cohort = ranks(rows.iter().map(|r| r.cohort.id()));
+        let kind = ranks(rows.iter().map(|r| r.period_kind.id()));
+        let period = ranks(rows.iter().map(|r| r.period.as_str()));
+        let dimension = ranks(rows.iter().map(|r| r.dimension.as_str()));
+        let category = ranks(rows.iter().map(|r| r.category.as_str()));
+        let metric = ranks(rows.iter().map(|r| r.metric.id()));
+        rows.iter()
+            .map(|r| {
+                [
+                    cohort[r.cohort.id()],
+                    kind[r.period_kind.id()],
+                    period[r.period.as_str()],
+                    dimension[r.dimension.as_str()],
+                    category[r.category.as_str()],
+                    metric[r.metric.id()],
+                ]
+            })
+            .collect()
+    };
     // Every row has its own key, so an unstable sort gives the one order.
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by_key(|&row| keys[row]);
-    apply_order(rows, order);
-}
-
-/// Moves `rows[order[i]]` to place `i`, following each cycle of the permutation.
-fn apply_order<T>(rows: &mut [T], mut order: Vec<usize>) {
-    for start in 0..order.len() {
-        let mut at = start;
-        while order[at] != start {
-            let from = order[at];
-            rows.swap(at, from);
-            order[at] = at;
-            at = from;
-        }
-        order[at] = at;
-    }
+    let mut keyed: Vec<([u32; 6], MetricRow)> = keys.into_iter().zip(rows.drain(..)).collect();
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    rows.extend(keyed.into_iter().map(|(_, row)| row));
 }
 
 impl Value {
@@ -140,17 +127,4 @@ pub fn write_csv(rows: &[MetricRow], out: impl Write) -> Result<()> {
     }
     writer.flush().context("writing the metrics export")?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::apply_order;
-
-    #[test]
-    fn rows_move_to_the_places_the_order_gives() {
-        // Two cycles (0 -> 3 -> 1 and 2 -> 4) and a fixed point (5).
-        let mut rows = vec!["a", "b", "c", "d", "e", "f"];
-        apply_order(&mut rows, vec![3, 0, 4, 1, 2, 5]);
-        assert_eq!(rows, ["d", "a", "e", "b", "c", "f"]);
-    }
 }
