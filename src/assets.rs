@@ -11,6 +11,8 @@ pub const EXAMPLE_EPISODES_NAME: &str = "examples/episodes.csv (bundled example)
 
 pub const DEFAULT_TEMPLATE: &str = "overview";
 pub const TEMPLATE_NAMES: &[&str] = &["overview", "scrutiny", "corporate-parenting"];
+/// The regional summary `build --by authority` writes beside the authorities' papers.
+pub const REGIONAL_TEMPLATE: &str = "regional";
 
 /// Built-in template files as (file name, source). Every built-in template may
 /// import `components.typ`; a user template folder may override any of them.
@@ -18,6 +20,7 @@ pub const TEMPLATE_FILES: &[(&str, &str)] = &[
     ("overview.typ", include_str!("../report_templates/overview.typ")),
     ("scrutiny.typ", include_str!("../report_templates/scrutiny.typ")),
     ("corporate-parenting.typ", include_str!("../report_templates/corporate-parenting.typ")),
+    ("regional.typ", include_str!("../report_templates/regional.typ")),
     ("components.typ", include_str!("../report_templates/components.typ")),
 ];
 

@@ -109,6 +109,17 @@ pub struct BuildArgs {
     /// `typst compile` builds to the same paper (see DIR/README.txt).
     #[arg(long, value_name = "DIR")]
     pub emit_bundle: Option<PathBuf>,
+    /// A regional extract: one paper per value of the `authority` column,
+    /// each in OUT/<authority>/, and a regional summary paper in OUT.
+    #[arg(long, value_enum, value_name = "COLUMN", conflicts_with_all = ["emit_bundle", "commentary", "final_version"])]
+    pub by: Option<ByColumn>,
+}
+
+/// What `build --by` splits the extract by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByColumn {
+    /// The `authority` column of the canonical layout.
+    Authority,
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum)]
@@ -160,6 +171,10 @@ pub struct SynthArgs {
     /// File to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Authorities in the file: with more than one, an `authority` column
+    /// names each row's (a regional extract), the episodes shared among them.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub authorities: u32,
 }
 
 fn parse_month(text: &str) -> Result<YearMonth, String> {

@@ -23,9 +23,36 @@ pub fn capitalise(text: &str) -> String {
     }
 }
 
+/// A name as a folder name: lower-case letters and digits, each other run
+/// of characters one hyphen (`Bath & North East Somerset` →
+/// `bath-north-east-somerset`). Letters outside ASCII are dropped with the
+/// rest, so a name of nothing else gives an empty slug.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_are_lower_case_words_joined_by_hyphens() {
+        assert_eq!(slug("Bath & North East Somerset"), "bath-north-east-somerset");
+        assert_eq!(slug("  St. Helens (MBC) "), "st-helens-mbc");
+        assert_eq!(slug("Authority 007"), "authority-007");
+        assert_eq!(slug("***"), "");
+    }
 
     #[test]
     fn groups_thousands_with_commas() {

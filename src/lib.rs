@@ -30,11 +30,11 @@ pub mod timings;
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::config::Config;
 use crate::ingest::{DataQuality, InputFile, UnusableInput};
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, RegionalFigures};
 use crate::output::OutputFile;
 use crate::report::{CommentaryFile, NumberFinding, ReportData, TemplateSlot};
 use crate::timings::Timings;
@@ -99,13 +99,25 @@ impl BuildOutput {
 /// Runs every stage; writes nothing.
 pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let mut timings = Timings::default();
-    let Figures { quality, metrics } = compute(config, &mut timings)?;
+    let figures = compute(config, &mut timings)?;
+    build_figures(config, figures, gate, timings, None)
+}
+
+/// The stages after the metrics: the paper of `figures` (with `regional`,
+/// the regional summary with the authorities side by side).
+fn build_figures(
+    config: &Config,
+    Figures { quality, metrics }: Figures,
+    gate: Gate,
+    mut timings: Timings,
+    regional: Option<&RegionalFigures>,
+) -> Result<BuildOutput> {
     // The export feeds nothing in the paper: it is written on another core
     // while the charts are drawn and the paper is laid out.
     let export_stage = timings.stages.len();
     let (paper, (metrics_csv, export_took)) = std::thread::scope(|scope| {
         let export = scope.spawn(|| timings::timed(|| metrics.to_csv_bytes()));
-        let paper = draw_and_render(config, &metrics, &quality, &mut timings);
+        let paper = draw_and_render(config, &metrics, &quality, &mut timings, regional);
         (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     timings.stages.insert(export_stage, ("export", export_took));
@@ -204,8 +216,20 @@ struct Paper {
 }
 
 /// Draws the charts, makes the report data and lays out the PDF.
-fn draw_and_render(config: &Config, metrics: &Metrics, quality: &DataQuality, timings: &mut Timings) -> Result<Paper> {
-    let charts = timings.time("charts", || charts::draw(metrics, &config.chart_context()))?;
+fn draw_and_render(
+    config: &Config,
+    metrics: &Metrics,
+    quality: &DataQuality,
+    timings: &mut Timings,
+    regional: Option<&RegionalFigures>,
+) -> Result<Paper> {
+    let charts = timings.time("charts", || -> Result<charts::Charts> {
+        let mut charts = charts::draw(metrics, &config.chart_context())?;
+        if let Some(regional) = regional {
+            charts.charts.extend(charts::authorities(regional)?);
+        }
+        Ok(charts)
+    })?;
     fault::point("charts");
     let date = config.details.meeting_date.unwrap_or_else(|| metrics.windows.period_end.last_day());
     let commentary = read_commentary(config.commentary.as_deref())?;
@@ -213,6 +237,9 @@ fn draw_and_render(config: &Config, metrics: &Metrics, quality: &DataQuality, ti
         let template = render::Template::load(&config.template)?;
         let narrative = narrative::summarise(metrics, config.details.decimals);
         let mut data = ReportData::new(&config.report_context(), metrics, &charts, quality, &narrative);
+        if let Some(regional) = regional {
+            data.add_authorities(regional, config.details.decimals);
+        }
         let findings = data.set_commentary(metrics, commentary.clone())?;
         let svgs: Vec<(String, &str)> = charts.charts.iter().map(|c| (c.file("svg"), c.svg.as_str())).collect();
         let inputs = render::CompileInputs::new(&template, &data, &svgs)?;
@@ -232,6 +259,143 @@ fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {
         }
         None => Ok(CommentaryFile::default()),
     }
+}
+
+/// One authority's pack of a regional build.
+pub struct AuthorityPack {
+    /// As the `authority` column writes it.
+    pub authority: String,
+    /// Its folder under the output folder: the name as a slug.
+    pub folder: String,
+    pub output: BuildOutput,
+}
+
+/// What `build --by authority` makes: a pack per authority and the regional summary.
+pub struct RegionalBuild {
+    /// In authority name order, each without its files (`deliver` had them).
+    pub packs: Vec<AuthorityPack>,
+    /// The regional summary paper and its files, for the output folder itself.
+    pub summary: BuildOutput,
+    /// The month every paper ends with.
+    pub period_end: period::YearMonth,
+}
+
+impl RegionalBuild {}
+
+/// `build --by authority`: the files are read and split by their
+/// `authority` column once; each authority's rows are then read, counted
+/// and laid out as its own paper (on every core), and the region's figures
+/// come from every authority's episode table together. Every paper ends
+/// with the same month: the configured one, or the region's last complete
+/// month. Writes nothing: each pack's files (paths under its folder) go
+/// to `deliver` as soon as they are made, from any thread, with how many
+/// packs are done of how many.
+pub fn build_by_authority(
+    config: &Config,
+    gate: Gate,
+    deliver: &(dyn Fn(Vec<OutputFile>, usize, usize) -> Result<()> + Sync),
+) -> Result<RegionalBuild> {
+    if config.commentary.is_some() {
+        bail!("--by authority makes one paper per authority, and one commentary file would print the same words in every one: build an authority's paper on its own (with its rows only) to give it commentary");
+    }
+    if gate.final_paper {
+        bail!("--final checks a paper's commentary, and --by authority takes none: build each authority's final paper on its own");
+    }
+    let mut timings = Timings::default();
+    let files = timings.time("read", || config.inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>())?;
+    let context = config.ingest_context();
+    let extract = timings.time("split", || ingest::split_by_authority(&files, &context))?;
+    let names: Vec<String> = extract.authorities().map(str::to_string).collect();
+    let mut folders: Vec<String> = Vec::with_capacity(names.len());
+    for name in &names {
+        let folder = format::slug(name);
+        if folder.is_empty() {
+            bail!("the authority `{name}` has no letter or digit to name its folder with: correct it in the authority column");
+        }
+        if let Some(other) = folders.iter().position(|f| *f == folder) {
+            bail!("the authorities `{}` and `{name}` would share the folder {folder}/: write each authority's name one way in the authority column", names[other]);
+        }
+        folders.push(folder);
+    }
+    let shares = timings.time("ingest", || {
+        on_every_core(names.len(), |i| extract.read(i, &context).with_context(|| format!("authority `{}`", names[i])))
+    })?;
+    let episodes = shares.iter().map(|(episodes, _)| episodes.clone()).collect();
+    let region = timings.time("region", || -> Result<Figures> {
+        let episodes = ingest::Episodes::combine(episodes).context("joining the authorities' episodes")?;
+        let quality = DataQuality::combine(shares.iter().map(|(_, quality)| quality.clone()).collect());
+        let metrics = metrics::compute(&episodes, &config.metrics_context())?;
+        Ok(Figures { quality, metrics })
+    })?;
+    let period_end = region.metrics.windows.period_end;
+
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let packs = timings.time("packs", || {
+        on_every_core(names.len(), |i| -> Result<(metrics::ComparedFigures, AuthorityPack)> {
+            let name = &names[i];
+            let (episodes, quality) = &shares[i];
+            let mut pack = config.clone();
+            pack.details.authority = name.clone();
+            pack.period_end = Some(period_end);
+            ingest::check_countable(episodes.counted(&pack.rules), quality, &files)
+                .map_err(|e| UnusableInput(format!("authority `{name}`: {e}")))?;
+            let metrics = metrics::compute(episodes, &pack.metrics_context())
+                .with_context(|| format!("authority `{name}` (every paper ends with {}, the region's last month)", period_end.label()))?;
+            let compared = metrics::compared(&metrics, metrics.windows.year_to_date);
+            let mut output = build_figures(&pack, Figures { quality: quality.clone(), metrics }, gate, Timings::default(), None)
+                .with_context(|| format!("authority `{name}`"))?;
+            render::forget_old_layouts();
+            for file in &mut output.files {
+                file.path = Path::new(&folders[i]).join(&file.path);
+            }
+            deliver(std::mem::take(&mut output.files), done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, names.len())?;
+            Ok((compared, AuthorityPack { authority: name.clone(), folder: folders[i].clone(), output }))
+        })
+    })?;
+    let figures = RegionalFigures::new(&region.metrics, packs.iter().map(|(compared, pack)| (pack.authority.clone(), *compared)).collect());
+    let mut summary_config = config.clone();
+    if !config.authority_set {
+        summary_config.details.authority = format!("{} authorities", names.len());
+    }
+    summary_config.template = render::TemplateSource::BuiltIn(assets::REGIONAL_TEMPLATE);
+    summary_config.period_end = Some(period_end);
+    let summary = build_figures(&summary_config, region, gate, timings, Some(&figures))?;
+    let packs = packs.into_iter().map(|(_, pack)| pack).collect();
+    Ok(RegionalBuild { packs, summary, period_end })
+}
+
+/// `work(i)` for every `i` below `count`, spread over the cores; the
+/// results in order, or the first error (by `i`).
+fn on_every_core<T: Send>(count: usize, work: impl Fn(usize) -> Result<T> + Sync) -> Result<Vec<T>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<T>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= count {
+                            break;
+                        }
+                        let result = work(i);
+                        let failed = result.is_err();
+                        mine.push((i, result));
+                        if failed {
+                            // The others stop taking work once this one is seen.
+                            next.store(count, std::sync::atomic::Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// What `validate` found: every finding, and how many episodes would be counted.

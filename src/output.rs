@@ -7,6 +7,8 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 
@@ -41,13 +43,15 @@ pub struct OutputFolder {
     _lock: File,
     /// The claim made the folder: a run that writes nothing removes it again.
     created: bool,
-    written: std::cell::Cell<bool>,
+    written: AtomicBool,
+    /// Files staged and not yet renamed into place, relative to the folder.
+    staged: Mutex<Vec<PathBuf>>,
 }
 
 impl Drop for OutputFolder {
     /// A failed run into a folder it created leaves no folder behind.
     fn drop(&mut self) {
-        if self.created && !self.written.get() {
+        if self.created && !self.written.load(Ordering::Relaxed) {
             let _ = std::fs::remove_file(self.path.join(LOCK_FILE));
             let _ = std::fs::remove_dir(&self.path);
         }
@@ -70,14 +74,20 @@ impl OutputFolder {
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => bail!(
-                "another run is writing to the output folder {}: wait for it to finish, or choose another folder with --output",
+                "another run is writing to the output folder {}: wait for it to finish, or choose another folder with --out",
                 path.display()
             ),
             Err(std::fs::TryLockError::Error(error)) => {
                 return Err(error).with_context(|| format!("the output folder {} cannot be locked", path.display()))
             }
         }
-        let folder = OutputFolder { path: path.to_path_buf(), _lock: lock, created, written: std::cell::Cell::new(false) };
+        let folder = OutputFolder {
+            path: path.to_path_buf(),
+            _lock: lock,
+            created,
+            written: AtomicBool::new(false),
+            staged: Mutex::new(Vec::new()),
+        };
         folder.clear_staging()?;
         Ok(folder)
     }
@@ -102,37 +112,49 @@ impl OutputFolder {
     /// Writes every file to the staging folder, then renames each into place.
     /// If any file cannot be written, nothing is replaced.
     pub fn write(&self, files: &[OutputFile]) -> Result<()> {
+        self.stage(files)?;
+        self.commit()
+    }
+
+    /// Writes `files` to the staging folder, where no reader sees them, from
+    /// any thread; `commit` puts everything staged in place. If a file
+    /// cannot be written, everything staged is removed and nothing is replaced.
+    pub fn stage(&self, files: &[OutputFile]) -> Result<()> {
         let staging = self.staging();
-        let stage = |file: &OutputFile| -> Result<PathBuf> {
+        let stage = |file: &OutputFile| -> Result<()> {
             let staged = staging.join(&file.path);
             if let Some(parent) = staged.parent() {
                 std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
             }
-            write_synced(&staged, &file.bytes, None)?;
-            Ok(staged)
+            write_synced(&staged, &file.bytes, None)
         };
         // Flushing to disk waits on the device, not the processor: files are
         // staged from several threads at once, so their flushes share journal commits.
         let share = files.len().div_ceil(STAGING_THREADS).max(1);
-        let staged = std::thread::scope(|scope| {
+        let results = std::thread::scope(|scope| {
             let parts: Vec<_> = files.chunks(share).map(|part| scope.spawn(move || part.iter().map(stage).collect::<Vec<_>>())).collect();
             parts.into_iter().flat_map(|part| part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect::<Vec<_>>()
         });
-        let staged = match staged.into_iter().collect::<Result<Vec<_>>>() {
-            Ok(staged) => staged,
-            Err(error) => {
-                let _ = self.clear_staging();
-                return Err(error.context(format!("nothing in {} was replaced", self.path.display())));
-            }
-        };
+        if let Err(error) = results.into_iter().collect::<Result<Vec<()>>>() {
+            let _ = self.clear_staging();
+            return Err(error.context(format!("nothing in {} was replaced", self.path.display())));
+        }
+        self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(files.iter().map(|f| f.path.clone()));
+        Ok(())
+    }
+
+    /// Renames every staged file into place, in the order staged.
+    pub fn commit(&self) -> Result<()> {
         crate::fault::point("staged");
-        self.written.set(true);
-        for (file, staged) in files.iter().zip(&staged) {
-            let target = self.path.join(&file.path);
+        self.written.store(true, Ordering::Relaxed);
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let staging = self.staging();
+        for path in staged {
+            let target = self.path.join(&path);
             if let Some(parent) = target.parent() {
                 std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
             }
-            std::fs::rename(staged, &target).with_context(|| format!("cannot replace {}", target.display()))?;
+            std::fs::rename(staging.join(&path), &target).with_context(|| format!("cannot replace {}", target.display()))?;
         }
         self.clear_staging()
     }

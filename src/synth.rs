@@ -18,12 +18,67 @@ pub struct SynthConfig {
     pub first_day: NaiveDate,
     /// Number of whole months the episodes start in.
     pub months: u32,
+    /// With more than one, a regional extract: an `authority` column, and
+    /// the episodes shared among the authorities (each its own children,
+    /// drawn from its own seed).
+    pub authorities: u32,
 }
 
 impl SynthConfig {
     /// The bundled example: three reporting years, April 2022 to March 2025.
     pub fn example(episodes: usize, seed: u64) -> Self {
-        SynthConfig { episodes, seed, first_day: NaiveDate::from_ymd_opt(2022, 4, 1).expect("valid date"), months: 36 }
+        SynthConfig { episodes, seed, first_day: NaiveDate::from_ymd_opt(2022, 4, 1).expect("valid date"), months: 36, authorities: 1 }
+    }
+
+    /// The same, shared among `authorities` authorities.
+    pub fn regional(episodes: usize, seed: u64, authorities: u32) -> Self {
+        SynthConfig { authorities: authorities.max(1), ..SynthConfig::example(episodes, seed) }
+    }
+}
+
+/// Fictional places, for the names of a regional file's authorities.
+const PLACES: [&str; 30] = [
+    "Ashford Vale",
+    "Barrowby",
+    "Brackenholm",
+    "Calder Moor",
+    "Carrow",
+    "Dunmere",
+    "Eastwick",
+    "Elmbridge Fold",
+    "Fennick",
+    "Glenharrow",
+    "Greyhaven",
+    "Halstow",
+    "Hollins Cross",
+    "Irvale",
+    "Kestermoor",
+    "Lingmoor",
+    "Marrowby",
+    "Northmoor",
+    "Oakhurst",
+    "Pellingham",
+    "Quarrendon",
+    "Redwater",
+    "Saltmarsh",
+    "Stanmoor",
+    "Thornbury Edge",
+    "Upton Marsh",
+    "Westhaven",
+    "Whitlow",
+    "Wyrmdale",
+    "Yarrowby",
+];
+const KINDS: [&str; 5] = ["Borough Council", "City Council", "County Council", "Metropolitan Borough Council", "Council"];
+
+/// The name of the `index`th authority of a regional file (from 0): a
+/// fictional place and kind of council, numbered once the pairs run out.
+pub fn authority_name(index: usize) -> String {
+    let pair = index % (PLACES.len() * KINDS.len());
+    let name = format!("{} {}", PLACES[pair % PLACES.len()], KINDS[pair / PLACES.len()]);
+    match index / (PLACES.len() * KINDS.len()) {
+        0 => name,
+        round => format!("{name} {}", round + 1),
     }
 }
 
@@ -152,18 +207,43 @@ pub const HEADER: [&str; 18] = [
     "rhi_completed",
 ];
 
-/// Writes `config.episodes` rows of canonical CSV to `out`.
+/// Writes `config.episodes` rows of canonical CSV to `out`: one
+/// authority's, or with `authorities` over one each authority's in turn
+/// (the first ones one episode more when they do not share evenly).
 pub fn write_csv(config: &SynthConfig, out: impl Write) -> Result<()> {
-    let (children, episodes) = generate(config);
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
+    let regional = config.authorities > 1;
+    let mut header = HEADER.to_vec();
+    if regional {
+        header.push("authority");
+    }
+    writer.write_record(&header)?;
+    let count = config.authorities.max(1) as usize;
+    for index in 0..count {
+        let episodes = config.episodes / count + usize::from(index < config.episodes % count);
+        let part = if regional {
+            SynthConfig { episodes, seed: config.seed.wrapping_add(index as u64 * 0x9E37_79B9), authorities: 1, ..config.clone() }
+        } else {
+            config.clone()
+        };
+        let authority = regional.then(|| (authority_name(index), format!("A{:03}-", index + 1)));
+        write_rows(&part, authority.as_ref().map(|(name, prefix)| (name.as_str(), prefix.as_str())), &mut writer)?;
+    }
+    writer.flush().context("writing synthetic episodes")?;
+    Ok(())
+}
+
+/// One authority's rows; `authority`: its name for the `authority` column and the prefix of its episode ids.
+fn write_rows(config: &SynthConfig, authority: Option<(&str, &str)>, writer: &mut csv::Writer<impl Write>) -> Result<()> {
+    let (children, episodes) = generate(config);
     let width = (episodes.len().max(1) as f64).log10().floor() as usize + 2;
     let yn = |b: bool| if b { "Y" } else { "N" };
     let stamp = |t: &NaiveDateTime| t.format("%Y-%m-%d %H:%M").to_string();
+    let prefix = authority.map_or("", |(_, prefix)| prefix);
     for (index, e) in episodes.iter().enumerate() {
         let c = &children[e.child];
-        writer.write_record([
-            format!("EP{:0width$}", index + 1, width = width),
+        let mut record = vec![
+            format!("{prefix}EP{:0width$}", index + 1, width = width),
             c.id.clone(),
             c.date_of_birth.format("%Y-%m-%d").to_string(),
             c.sex.to_string(),
@@ -181,9 +261,12 @@ pub fn write_csv(config: &SynthConfig, out: impl Write) -> Result<()> {
             e.rhi_offered.map(yn).unwrap_or_default().to_string(),
             e.rhi_outcome.to_string(),
             e.rhi_completed.as_ref().map(stamp).unwrap_or_default(),
-        ])?;
+        ];
+        if let Some((name, _)) = authority {
+            record.push(name.to_string());
+        }
+        writer.write_record(&record)?;
     }
-    writer.flush().context("writing synthetic episodes")?;
     Ok(())
 }
 
@@ -382,5 +465,27 @@ mod tests {
         assert_ne!(a, example_bytes(500, 8));
         let rows = String::from_utf8(a).unwrap().lines().count();
         assert_eq!(rows, 501);
+    }
+
+    #[test]
+    fn a_regional_file_shares_the_episodes_among_named_authorities() {
+        let mut out = Vec::new();
+        write_csv(&SynthConfig::regional(1003, 3, 4), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(reader.headers().unwrap().iter().next_back(), Some("authority"));
+        let mut per_authority: std::collections::BTreeMap<String, usize> = Default::default();
+        for record in reader.records() {
+            *per_authority.entry(record.unwrap()[18].to_string()).or_default() += 1;
+        }
+        let names: Vec<String> = (0..4).map(authority_name).collect();
+        let counts: Vec<usize> = names.iter().map(|n| per_authority[n]).collect();
+        assert_eq!(counts, [251, 251, 251, 250]);
+        assert_eq!(authority_name(0), "Ashford Vale Borough Council");
+        assert_eq!(authority_name(150), "Ashford Vale Borough Council 2");
+        // One authority: the file of `example`, with no authority column.
+        let mut single = Vec::new();
+        write_csv(&SynthConfig::regional(500, 7, 1), &mut single).unwrap();
+        assert_eq!(single, example_bytes(500, 7));
     }
 }

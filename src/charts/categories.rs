@@ -122,7 +122,7 @@ pub fn breakdown(metrics: &Metrics, name: &'static str, dimension: Dimension, su
     })?;
     let several = if dimension.multi_valued() { " An episode with several reasons counts under each." } else { "" };
     Ok(Drawn::Chart(Chart {
-        name,
+        name: name.into(),
         caption: format!(
             "Missing episodes that started in {period}, by {subject}. Children in our care are among all children.{several}{}",
             hidden_note(&[&cohorts[0].1, &cohorts[1].1], metrics.suppression_threshold)
@@ -163,7 +163,7 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
         legend(root, &entries, 20)
     })?;
     Ok(Drawn::Chart(Chart {
-        name: "episodes_per_child",
+        name: "episodes_per_child".into(),
         caption: format!(
             "Children who went missing in {period}, by how many episodes they had in it. Children in our care are among all children.{}",
             hidden_note(&[&cohorts[0].1, &cohorts[1].1], metrics.suppression_threshold)

@@ -3,6 +3,8 @@
 //! beside it as CSV, as government statisticians publish the data behind a
 //! chart). A chart the input cannot support is left out with a note.
 
+use std::borrow::Cow;
+
 use anyhow::Result;
 
 use crate::metrics::Value;
@@ -11,7 +13,7 @@ use crate::metrics::Value;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
     /// File stem: `out/charts/<name>.svg` and `.csv`.
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub title: String,
     pub caption: String,
     /// Words for readers who cannot see the chart (the SVG's `<desc>`, the PDF's alt text).

@@ -2,7 +2,8 @@
 //! `Metrics` value (no figure is computed twice). `style` holds the look
 //! and the canvas, `axes` the frames, `marks` the bars, lines and labels,
 //! `series` the values over months, `describe` the alt text; one file per
-//! chart family (`trend`, `rates`, `quarters`, `categories`); `png` turns
+//! chart family (`trend`, `rates`, `quarters`, `categories`, and `regional`
+//! for the authorities of a region side by side); `png` turns
 //! an SVG into a PNG. Each chart carries a title, a caption, alt text and
 //! the data it shows.
 
@@ -15,6 +16,7 @@ mod marks;
 mod png;
 mod quarters;
 mod rates;
+mod regional;
 mod series;
 mod style;
 mod trend;
@@ -24,6 +26,7 @@ use anyhow::Result;
 pub use chart::{Chart, ChartData, Charts, OmittedChart};
 pub use context::ChartContext;
 pub use png::to_png;
+pub use regional::{authorities, PER_CHART};
 
 use crate::metrics::Metrics;
 use chart::Drawn;

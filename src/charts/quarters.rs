@@ -88,7 +88,7 @@ pub fn quarterly_comparison(metrics: &Metrics) -> Result<Drawn> {
     }
     let all: Vec<&[Point]> = panels.iter().flat_map(|(_, b, n)| [b.as_slice(), n.as_slice()]).collect();
     Ok(Drawn::Chart(Chart {
-        name: "quarterly_comparison",
+        name: "quarterly_comparison".into(),
         caption: format!(
             "Missing episodes that started in each quarter of {this_year} (dark blue) and in the same months of {last_year} (turquoise). A part quarter is compared with the same months a year earlier.{}",
             hidden_note(&all, threshold)

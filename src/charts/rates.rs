@@ -93,7 +93,7 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         lines.iter().map(|(_, name, _, points)| (format!("{name} (%)"), points.as_slice(), true)).collect();
     let columns: Vec<(&str, &[Point], bool)> = columns.iter().map(|(n, p, r)| (n.as_str(), *p, *r)).collect();
     Ok(Drawn::Chart(Chart {
-        name: "monthly_rhi_rates",
+        name: "monthly_rhi_rates".into(),
         caption: format!(
             "Of episodes that started in each month: the percentage offered a return home interview, of those offered the percentage accepted, and of interviews completed the percentage done within {hours} hours of the child's return. A month with nothing to divide by is left as a gap."
         ),

@@ -76,7 +76,7 @@ pub fn monthly_children_episodes(metrics: &Metrics) -> Result<Drawn> {
     ];
     let svg = month_chart(&months, &series, "Number in the month", &title, &description)?;
     Ok(Drawn::Chart(Chart {
-        name: "monthly_children_episodes",
+        name: "monthly_children_episodes".into(),
         caption: format!(
             "Episodes that started in each month (bars) and the number of different children they involved (line), {}. A child who went missing several times in a month is counted once in that month.{}",
             span(&months),
@@ -124,7 +124,7 @@ pub fn rolling12_children_episodes(metrics: &Metrics) -> Result<Drawn> {
     let svg = month_chart(&months, &series, "Number in the 12 months to the month", &title, &description)?;
     let all: Vec<&[Point]> = columns.iter().map(|(_, p, _)| p.as_slice()).collect();
     Ok(Drawn::Chart(Chart {
-        name: "rolling12_children_episodes",
+        name: "rolling12_children_episodes".into(),
         caption: format!(
             "Each point covers the twelve months ending with the month shown. Children are counted once in each twelve-month window, however many times they went missing in it.{}",
             hidden_note(&all, metrics.suppression_threshold)
@@ -153,7 +153,7 @@ pub fn repeat_children(metrics: &Metrics) -> Result<Drawn> {
     let series = [Series { name: "Children", points: children.clone(), colour: DARK_BLUE, mark: Mark::Bar }];
     let svg = month_chart(&months, &series, "Children in the month", &title, &description)?;
     Ok(Drawn::Chart(Chart {
-        name: "repeat_children",
+        name: "repeat_children".into(),
         caption: format!(
             "Children with an episode in the month that was the last of {} episodes starting within {} days (earlier episodes may fall in earlier months), {}. Each child is counted once in a month.{}",
             rule.episodes,

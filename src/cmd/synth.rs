@@ -7,8 +7,12 @@ use crate::cli::SynthArgs;
 
 pub fn run(args: &SynthArgs) -> Result<()> {
     let mut bytes = Vec::new();
-    synth::write_csv(&synth::SynthConfig::example(args.episodes, args.seed), &mut bytes)?;
+    synth::write_csv(&synth::SynthConfig::regional(args.episodes, args.seed, args.authorities), &mut bytes)?;
     output::write_atomically(&args.output, &bytes, output::Access::Default)?;
-    eprintln!("wrote {} ({} episodes)", args.output.display(), args.episodes);
+    if args.authorities > 1 {
+        eprintln!("wrote {} ({} episodes of {} authorities)", args.output.display(), args.episodes, args.authorities);
+    } else {
+        eprintln!("wrote {} ({} episodes)", args.output.display(), args.episodes);
+    }
     Ok(())
 }

@@ -62,6 +62,8 @@ pub struct Config {
     pub example_data: bool,
     /// Write the template, data.json, charts and fonts here (`--emit-bundle`).
     pub emit_bundle: Option<PathBuf>,
+    /// `report.authority` was set (with `--by authority`, it names the region).
+    pub authority_set: bool,
 }
 
 /// The configuration `build` (and every command) reads from the working
@@ -129,7 +131,8 @@ impl Config {
             None => relative(raw.output.as_deref().unwrap_or(Path::new("out"))),
         };
         let mut details = raw.report;
-        if details.authority.trim().is_empty() {
+        let authority_set = !details.authority.trim().is_empty();
+        if !authority_set {
             details.authority = if uses_example {
                 EXAMPLE_AUTHORITY.to_string()
             } else {
@@ -157,6 +160,7 @@ impl Config {
             png: overrides.png,
             example_data: uses_example,
             emit_bundle: overrides.emit_bundle,
+            authority_set,
         })
     }
 

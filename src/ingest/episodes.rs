@@ -29,6 +29,34 @@ impl Episodes {
         self.columns.contains(&field)
     }
 
+    /// Several authorities' episodes as one table (a region's), each child
+    /// still its own: the child numbers of each part follow those of the
+    /// parts before. A canonical column counts as present if every part has it.
+    pub fn combine(parts: Vec<Episodes>) -> PolarsResult<Episodes> {
+        let mut frames = Vec::with_capacity(parts.len());
+        let mut columns: Option<BTreeSet<Field>> = None;
+        let mut reasons = ReasonVocabulary::default();
+        let mut children = 0u32;
+        for part in parts {
+            let highest = part.frame.column("child")?.u32()?.max();
+            let shifted = part.frame.clone().lazy().with_column(col("child") + lit(children)).collect()?;
+            children += highest.map_or(0, |h| h + 1);
+            frames.push(shifted);
+            columns = Some(match columns {
+                None => part.columns,
+                Some(seen) => seen.intersection(&part.columns).copied().collect(),
+            });
+            reasons = part.reasons;
+        }
+        let mut frames = frames.into_iter();
+        let mut frame = frames.next().unwrap_or_default();
+        for next in frames {
+            frame.vstack_mut(&next)?;
+        }
+        frame.rechunk_mut();
+        Ok(Episodes { frame, columns: columns.unwrap_or_default(), reasons })
+    }
+
     /// Episodes the rules count (absences only when they are included).
     pub fn counted(&self, rules: &CountingRules) -> usize {
         if rules.include_absent {

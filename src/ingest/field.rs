@@ -21,10 +21,12 @@ pub enum Field {
     RhiOffered,
     RhiOutcome,
     RhiCompleted,
+    /// The responsible authority, in a regional extract holding several.
+    Authority,
 }
 
 impl Field {
-    pub const ALL: [Field; 18] = [
+    pub const ALL: [Field; 19] = [
         Field::EpisodeId,
         Field::ChildId,
         Field::DateOfBirth,
@@ -43,6 +45,7 @@ impl Field {
         Field::RhiOffered,
         Field::RhiOutcome,
         Field::RhiCompleted,
+        Field::Authority,
     ];
 
     pub fn name(self) -> &'static str {
@@ -65,6 +68,7 @@ impl Field {
             Field::RhiOffered => "rhi_offered",
             Field::RhiOutcome => "rhi_outcome",
             Field::RhiCompleted => "rhi_completed",
+            Field::Authority => "authority",
         }
     }
 

@@ -6,6 +6,7 @@
 //! in parallel) → `columns` (duplicate ids, child numbers, the frame, in
 //! input order) → `overlaps` (the cross-row rule); `read` runs them in order.
 
+mod authorities;
 mod columns;
 mod context;
 mod decode;
@@ -29,6 +30,7 @@ mod values;
 
 use anyhow::Result;
 
+pub use authorities::{split_by_authority, RegionalExtract};
 pub use context::{IngestContext, InputOptions, Layout, MappedColumn};
 pub use dfe::DfeRule;
 pub use episodes::Episodes;

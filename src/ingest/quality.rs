@@ -148,6 +148,35 @@ impl DataQuality {
         writer.into_inner().map_err(|e| anyhow::anyhow!("writing findings: {e}"))
     }
 
+    /// The findings of several reads of the same files (the authorities of a
+    /// regional extract, each read from its own rows) as one read of them all.
+    pub fn combine(parts: Vec<DataQuality>) -> DataQuality {
+        let mut whole = DataQuality::default();
+        for part in parts {
+            if whole.files.is_empty() {
+                whole.files = part.files.clone();
+                whole.column_names = part.column_names.clone();
+                whole.rows_per_file = vec![0; part.rows_per_file.len()];
+                whole.extract_date = part.extract_date;
+                whole.extract_date_configured = part.extract_date_configured;
+            }
+            for note in part.notes {
+                if !whole.notes.contains(&note) {
+                    whole.notes.push(note);
+                }
+            }
+            whole.rows_read += part.rows_read;
+            whole.rows_kept += part.rows_kept;
+            for (total, rows) in whole.rows_per_file.iter_mut().zip(&part.rows_per_file) {
+                *total += rows;
+            }
+            whole.findings.extend(part.findings);
+            whole.unrecognised.absorb(part.unrecognised);
+        }
+        whole.findings.sort_by_key(|f| (f.file, f.row, f.rule));
+        whole
+    }
+
     pub fn excluded(&self) -> usize {
         self.findings.iter().filter(|f| f.action == Action::Excluded && f.rule != QualityRule::AbsenceExcluded).count()
     }

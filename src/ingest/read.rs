@@ -49,10 +49,22 @@ pub struct IngestTimings {
 
 /// `read`, with the time each part took.
 pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, IngestTimings)> {
-    let mut timings = IngestTimings::default();
     let (opened, took) = timed(|| open_inputs(files, context));
+    let opened = opened?;
+    let (episodes, quality, mut timings) = read_opened(&opened, context, None)?;
     timings.open = took;
-    let (episode_files, ssd, tables) = opened?;
+    Ok((episodes, quality, timings))
+}
+
+/// The episode files' rows (every row, or with `selection` only those it
+/// holds, one entry per episode file) into one episode table.
+pub(super) fn read_opened(
+    opened: &OpenedInputs<'_>,
+    context: &IngestContext,
+    selection: Option<&[SelectedRows]>,
+) -> Result<(Episodes, DataQuality, IngestTimings)> {
+    let mut timings = IngestTimings::default();
+    let OpenedInputs { episode_files, ssd, tables } = opened;
     if episode_files.is_empty() {
         return Err(unusable("no episode file among the inputs (for the ssd layout, give the ssd_missing extract too)".into()));
     }
@@ -60,7 +72,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     let mut columns = EpisodeColumns::default();
     let mut quality = DataQuality::default();
     let parts = RowTimes::default();
-    let (present, took) = timed(|| read_rows(&episode_files, &ssd, context, &parts, &mut columns, &mut quality));
+    let (present, took) = timed(|| read_rows(episode_files, ssd, context, selection, &parts, &mut columns, &mut quality));
     timings.rows = took;
     let present = present?;
     (timings.parse, timings.keys, timings.duplicate_check, timings.apply) =
@@ -69,7 +81,7 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     let (checked, took) = timed(|| -> Result<()> {
         columns.flag_overlaps(&mut quality.findings, &quality.column_names);
         if context.layout == Layout::Ssda903 {
-            check_return(&episode_files, &tables, context, &mut quality)?;
+            check_return(episode_files, tables, context, &mut quality)?;
         }
         quality.findings.sort_by_key(|f| (f.file, f.row, f.rule));
         Ok(())
@@ -83,13 +95,37 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
     Ok((Episodes { frame, columns: present, reasons: context.options.reasons.clone() }, quality, timings))
 }
 
+/// Some rows of one episode file, each with its spreadsheet row: one
+/// authority's rows of a regional extract.
+pub(super) enum SelectedRows {
+    Csv(Vec<(usize, csv::StringRecord)>),
+    Workbook(Vec<(usize, Vec<String>)>),
+}
+
+impl SelectedRows {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            SelectedRows::Csv(rows) => rows.len(),
+            SelectedRows::Workbook(rows) => rows.len(),
+        }
+    }
+}
+
+/// Every input opened: the episode files in input order, the lookups the
+/// SSD layout fills from companion files, the SSDA903 return's other tables.
+pub(super) struct OpenedInputs<'a> {
+    pub(super) episode_files: Vec<Opened<'a>>,
+    pub(super) ssd: Lookups,
+    pub(super) tables: ReturnTables,
+}
+
 /// An opened episode file: the file, its text or cells, and what decoding noticed.
-type Opened<'a> = (&'a InputFile, Content<'a>, ReadNotes);
+pub(super) type Opened<'a> = (&'a InputFile, Content<'a>, ReadNotes);
 
 /// Opens every file first: the companion files of the SSD and SSDA903
 /// layouts fill lookups that their episode files need. The episode files,
 /// in input order, the lookups and the SSDA903 return's other tables.
-fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(Vec<Opened<'a>>, Lookups, ReturnTables)> {
+pub(super) fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<OpenedInputs<'a>> {
     let mut ssd = Lookups::default();
     let mut tables = ReturnTables::default();
     let mut episode_files = Vec::new();
@@ -137,7 +173,7 @@ fn open_inputs<'a>(files: &'a [InputFile], context: &IngestContext) -> Result<(V
             }
         }
     }
-    Ok((episode_files, ssd, tables))
+    Ok(OpenedInputs { episode_files, ssd, tables })
 }
 
 /// The DfE's rules over every row of each SSDA903 Missing file, with the
@@ -178,6 +214,7 @@ fn read_rows(
     episode_files: &[Opened<'_>],
     ssd: &Lookups,
     context: &IngestContext,
+    selection: Option<&[SelectedRows]>,
     times: &RowTimes,
     columns: &mut EpisodeColumns,
     quality: &mut DataQuality,
@@ -186,7 +223,8 @@ fn read_rows(
     quality.extract_date = Some(today);
     quality.extract_date_configured = context.rules.extract_date.is_some();
     let mut common: Option<BTreeSet<Field>> = None;
-    for (file, content, notes) in episode_files {
+    for (position, (file, content, notes)) in episode_files.iter().enumerate() {
+        let selected = selection.and_then(|s| s.get(position));
         let index = quality.files.len();
         quality.files.push(file.name.clone());
         let rows_before = quality.rows_read;
@@ -207,7 +245,9 @@ fn read_rows(
                 value_maps[field as usize] = mapping.values.get(&field);
                 column_names[field as usize] = names.get(&field).map_or(field.name(), String::as_str);
             }
-            if let Content::Text { text, .. } = content {
+            if let Some(selected) = selected {
+                columns.reserve(selected.len());
+            } else if let Content::Text { text, .. } = content {
                 // About one row a line: spares the columns and the set of
                 // episode ids from growing (and being copied) a row at a time.
                 columns.reserve(text.as_bytes().iter().filter(|b| **b == b'\n').count());
@@ -236,11 +276,17 @@ fn read_rows(
                     }
                 });
             };
-            match rows {
-                Rows::Csv(records) => {
+            match (selected, rows) {
+                (Some(SelectedRows::Csv(rows)), _) => {
+                    rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))
+                }
+                (Some(SelectedRows::Workbook(rows)), _) => {
+                    rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))
+                }
+                (None, Rows::Csv(records)) => {
                     records.for_each_chunk(PARSE_CHUNK, |chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))?
                 }
-                Rows::Workbook(rows) => {
+                (None, Rows::Workbook(rows)) => {
                     rows.chunks(PARSE_CHUNK).for_each(|chunk| apply_all(add_time(&times.parse, || reader.parse_rows(chunk))))
                 }
             }

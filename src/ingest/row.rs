@@ -183,6 +183,12 @@ impl RowReader<'_> {
             return Parsed::Excluded(finding(QualityRule::MissingRequired, &blank, Action::Excluded));
         }
         let [episode_id, child_id, start_text, _] = required_cells.map(Option::unwrap_or_default);
+        // Identifiers are an authority's own: in a regional extract the same
+        // id under two authorities is two children (or two episodes).
+        let (episode_id, child_id) = match get(Field::Authority) {
+            Some(authority) => (Cow::Owned(format!("{authority}\u{1f}{episode_id}")), Cow::Owned(format!("{authority}\u{1f}{child_id}"))),
+            None => (episode_id, child_id),
+        };
         let Some(start) = self.timestamp(&start_text) else {
             return Parsed::Excluded(finding(QualityRule::UnparseableDate, &[Field::Start], Action::Excluded));
         };

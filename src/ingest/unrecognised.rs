@@ -40,6 +40,18 @@ impl Unrecognised {
         self.by_field.is_empty()
     }
 
+    /// Adds another read's values (of the same files) to these: a value keeps
+    /// the spelling met first.
+    pub(super) fn absorb(&mut self, other: Unrecognised) {
+        for (field, theirs) in other.by_field {
+            let column = self.by_field.entry(field).or_default();
+            column.files.extend(theirs.files);
+            for (key, (text, n)) in theirs.values {
+                column.values.entry(key).or_insert_with(|| (text, 0)).1 += n;
+            }
+        }
+    }
+
     /// Each field's values as first written with their counts, most frequent first (ties in text order).
     pub fn values(&self) -> Vec<(Field, Vec<(&str, usize)>)> {
         self.by_field

@@ -9,6 +9,6 @@ mod template;
 mod workbook;
 
 pub use inputs::CompileInputs;
-pub use pdf::{render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
+pub use pdf::{forget_old_layouts, render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
 pub use template::{Template, TemplateSource};
 pub use workbook::tables_workbook;

@@ -55,6 +55,14 @@ fn file_id(path: &str) -> Result<FileId> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
+/// Typst keeps what it computed for a paper in case the next compile needs
+/// it (templates, fonts, layouts). A one-paper run keeps it all and lets the
+/// process's end free it; a run of many papers calls this after each, so
+/// what the last few papers used stays and the rest is let go.
+pub fn forget_old_layouts() {
+    typst::comemo::evict(4);
+}
+
 /// Compiles the template with its data and charts into PDF/UA-1 bytes.
 pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Rendered> {
     let mut sources = Vec::new();
@@ -69,6 +77,7 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
         .fonts(assets::FONTS)
         .with_static_source_file_resolver(sources.clone())
         .with_static_file_resolver(binaries)
+        .comemo_evict_max_age(None)
         .build();
     let main = file_id(&inputs.main)?;
     let started = Instant::now();

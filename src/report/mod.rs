@@ -14,6 +14,7 @@ mod details;
 mod figures;
 mod periods;
 mod quality;
+mod regional;
 mod summary;
 mod table;
 
