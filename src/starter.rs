@@ -24,7 +24,7 @@ pub fn files(dir: &Path, template: &str, commentary: String) -> Result<Vec<Outpu
     for (file, text) in assets::TEMPLATE_FILES {
         if *file == main {
             files.push(OutputFile::new(dir.join("templates").join("main.typ"), text.as_bytes().to_vec()));
-        } else if !assets::TEMPLATE_NAMES.iter().any(|t| format!("{t}.typ") == *file) {
+        } else if !assets::TEMPLATE_NAMES.iter().chain([&assets::REGIONAL_TEMPLATE]).any(|t| format!("{t}.typ") == *file) {
             files.push(OutputFile::new(dir.join("templates").join(file), text.as_bytes().to_vec()));
         }
     }
@@ -55,7 +55,9 @@ mod tests {
         let main = files.iter().find(|f| f.path == dir.path().join("templates/main.typ")).unwrap();
         assert_eq!(main.bytes, assets::TEMPLATE_FILES.iter().find(|(n, _)| *n == "scrutiny.typ").unwrap().1.as_bytes());
         assert!(files.iter().any(|f| f.path == dir.path().join("templates/components.typ")));
-        assert!(!files.iter().any(|f| f.path == dir.path().join("templates/overview.typ")));
+        // Only the chosen paper and the components: no other paper, and not the regional summary.
+        let templates: Vec<_> = files.iter().filter(|f| f.path.starts_with(dir.path().join("templates"))).map(|f| f.path.clone()).collect();
+        assert_eq!(templates, [dir.path().join("templates/main.typ"), dir.path().join("templates/components.typ")]);
         std::fs::write(dir.path().join("commentary.md"), "mine").unwrap();
         let refused = format!("{:#}", super::files(dir.path(), "scrutiny", String::new()).unwrap_err());
         assert!(refused.contains("commentary.md already exists"), "{refused}");

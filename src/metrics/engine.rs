@@ -173,7 +173,43 @@ fn episode_rows(frame: &DataFrame, rules: &CountingRules, dimensions: &[Dimensio
 pub struct Computed {
     pub totals: BTreeMap<(Cohort, Window), Totals>,
     /// (cohort, window, dimension, category) → cell; only categories with episodes.
-    pub cells: BTreeMap<(Cohort, Window, Dimension, String), CategoryCount>,
+    pub cells: BTreeMap<CellKey, CategoryCount>,
+}
+
+/// A breakdown cell's place: cohort, window, dimension, category.
+pub type CellKey = (Cohort, Window, Dimension, String);
+
+/// The cells of one breakdown, for every cohort the dimension has and every
+/// window; only categories with episodes in the window.
+fn breakdown_cells(
+    rows: &Rows,
+    episodes: &DataFrame,
+    dimension: Dimension,
+    rules: &CountingRules,
+    windows: &[Window],
+    span: usize,
+) -> Result<Vec<(CellKey, CategoryCount)>> {
+    let categories = categories_of(rows, episodes, dimension, rules)?;
+    let mut cells = Vec::new();
+    if categories.labels.is_empty() {
+        return Ok(cells);
+    }
+    let cohorts = dimension.cohorts();
+    let tallies = rows.tally(cohorts, categories.labels.len(), span, |row| categories.of(row).iter().copied());
+    for (cohort, by_label) in cohorts.iter().zip(tallies) {
+        for (label, appearances) in categories.labels.iter().zip(by_label) {
+            if appearances.is_empty() {
+                continue;
+            }
+            for window in windows {
+                let cell = appearances.over(*window);
+                if cell.episodes > 0 {
+                    cells.push(((*cohort, *window, dimension, label.clone()), cell));
+                }
+            }
+        }
+    }
+    Ok(cells)
 }
 
 /// Bits of `Rows::flags`: one per `SUMMED` column, then the two repeat triggers.
@@ -416,20 +452,9 @@ fn categories_of(rows: &Rows, frame: &DataFrame, dimension: Dimension, rules: &C
     Ok(Categories { labels, sets, of_row })
 }
 
-/// Totals and breakdown cells for every cohort and window.
-///
-/// No row is repeated per window: additive counts are summed per month and
-/// windows add up their months; children are counted once per window through
-/// their first appearance in it (`Appearances::over`); episodes per child
-/// come from one pass over the counted episodes.
-pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
-    let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
-    let episodes = episode_rows(frame, rules, &categorical).collect();
-    let episodes = Context::context(episodes, "preparing the episodes for counting")?;
-    let mut rows = Rows::read(&episodes)?;
-    rows.mark_repeats(rules.repeat.episodes, rules.repeat.days, REPEAT);
-    rows.mark_repeats(3, 30, REPEAT_30);
-
+/// Every cohort's totals over every window: additive counts summed per
+/// month, children once per window, episodes per child from one ordered pass.
+fn totals_of(rows: &Rows, rules: &CountingRules, windows: &[Window], span: usize) -> BTreeMap<(Cohort, Window), Totals> {
     // Additive counts per cohort and month.
     let mut by_month = vec![vec![[0u64; SUMMED.len()]; rows.month_count()]; Cohort::ALL.len()];
     for row in 0..rows.child.len() {
@@ -445,7 +470,6 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
 
     // Children with at least one episode carrying each flag.
     let bits = DISTINCT_FLAGS.map(|(_, bit)| bit);
-    let span = windows.iter().map(|w| w.months().count()).max().unwrap_or(1);
     let flags = &rows.flags;
     let distinct = rows.tally(&Cohort::ALL, bits.len(), span, |row| (0..bits.len()).filter(move |&k| flags[row] & bits[k] != 0));
 
@@ -486,29 +510,41 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
         }
     }
 
-    // Breakdowns, one dimension at a time over the counted episodes.
-    let mut cells = BTreeMap::new();
-    for dimension in &categorical {
-        let categories = categories_of(&rows, &episodes, *dimension, rules)?;
-        if categories.labels.is_empty() {
-            continue;
+    totals
+}
+
+/// Totals and breakdown cells for every cohort and window.
+///
+/// No row is repeated per window: additive counts are summed per month and
+/// windows add up their months; children are counted once per window through
+/// their first appearance in it (`Appearances::over`); episodes per child
+/// come from one pass over the counted episodes.
+pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dimensions: &[Dimension]) -> Result<Computed> {
+    let categorical: Vec<Dimension> = dimensions.iter().copied().filter(|d| *d != Dimension::EpisodesPerChild).collect();
+    let episodes = episode_rows(frame, rules, &categorical).collect();
+    let episodes = Context::context(episodes, "preparing the episodes for counting")?;
+    let mut rows = Rows::read(&episodes)?;
+    rows.mark_repeats(rules.repeat.episodes, rules.repeat.days, REPEAT);
+    rows.mark_repeats(3, 30, REPEAT_30);
+
+    let span = windows.iter().map(|w| w.months().count()).max().unwrap_or(1);
+    // The totals, then breakdowns one dimension at a time over the counted
+    // episodes; half the dimensions on another core (the cells land in a
+    // sorted map, so the result is the same whichever finishes first).
+    let (here, there): (Vec<_>, Vec<_>) = categorical.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let breakdowns = |dimensions: Vec<(usize, &Dimension)>| -> Result<Vec<(CellKey, CategoryCount)>> {
+        let mut cells = Vec::new();
+        for (_, dimension) in dimensions {
+            cells.extend(breakdown_cells(&rows, &episodes, *dimension, rules, windows, span)?);
         }
-        let cohorts = dimension.cohorts();
-        let tallies = rows.tally(cohorts, categories.labels.len(), span, |row| categories.of(row).iter().copied());
-        for (cohort, by_label) in cohorts.iter().zip(tallies) {
-            for (label, appearances) in categories.labels.iter().zip(by_label) {
-                if appearances.is_empty() {
-                    continue;
-                }
-                for window in windows {
-                    let cell = appearances.over(*window);
-                    if cell.episodes > 0 {
-                        cells.insert((*cohort, *window, *dimension, label.clone()), cell);
-                    }
-                }
-            }
-        }
-    }
+        Ok(cells)
+    };
+    let (totals, near, far) = std::thread::scope(|scope| {
+        let far = scope.spawn(|| breakdowns(there));
+        let totals = totals_of(&rows, rules, windows, span);
+        (totals, breakdowns(here), far.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let cells: BTreeMap<CellKey, CategoryCount> = near?.into_iter().chain(far?).collect();
     Ok(Computed { totals, cells })
 }
 

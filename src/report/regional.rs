@@ -29,7 +29,7 @@ pub fn authorities_table(figures: &RegionalFigures, numbers: Numbers) -> Table {
     for (name, values) in &figures.authorities {
         table.row(name.clone(), cells(values), false);
     }
-    table.row("Region", cells(&figures.region), false);
+    table.total_row("Region", cells(&figures.region));
     table
         .note("Each authority's figures are from its own episodes, as its own paper prints them. The region's are from every authority's episodes together, each child counted under its own authority, so the region's children and episodes are the sums of the authorities'.")
         .note("Interviews offered are a share of episodes; offers accepted a share of interviews offered; interviews within 72 hours a share of interviews completed.")

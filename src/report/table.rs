@@ -27,6 +27,10 @@ pub struct Row {
     pub is_rate: bool,
     /// Against a target: `green` (met), `amber` (close) or `red`; else null.
     pub status: Option<&'static str>,
+    /// The row of a whole that the rows above are parts of (the region
+    /// under its authorities), set in bold; absent from data.json when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_total: bool,
 }
 
 /// The note under every table with a change column.
@@ -38,7 +42,12 @@ impl Table {
     }
 
     pub fn row(&mut self, label: impl Into<String>, cells: Vec<String>, is_rate: bool) {
-        self.rows.push(Row { label: label.into(), cells, is_rate, status: None });
+        self.rows.push(Row { label: label.into(), cells, is_rate, status: None, is_total: false });
+    }
+
+    /// A row set in bold under the rows it is the whole of.
+    pub fn total_row(&mut self, label: impl Into<String>, cells: Vec<String>) {
+        self.rows.push(Row { label: label.into(), cells, is_rate: false, status: None, is_total: true });
     }
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
