@@ -473,7 +473,7 @@ fn totals_of(rows: &Rows, rules: &CountingRules, windows: &[Window], span: usize
     let flags = &rows.flags;
     let distinct = rows.tally(&Cohort::ALL, bits.len(), span, |row| (0..bits.len()).filter(move |&k| flags[row] & bits[k] != 0));
 
-    let histograms = episodes_per_child_histograms(&rows, windows);
+    let histograms = episodes_per_child_histograms(rows, windows);
     let mut totals = BTreeMap::new();
     for (c, cohort) in Cohort::ALL.into_iter().enumerate() {
         let children_with = |flag: usize, window: Window| distinct[c][flag].over(window).children;
