@@ -51,6 +51,8 @@ fn each_authority_gets_the_figures_of_its_rows_alone_and_the_region_adds_them_up
     assert_ok(&output);
     let said = stderr(&output);
     assert!(said.contains("wrote 5 papers"), "{said}");
+    // Standard error is a pipe here, not a terminal: no progress bar in it.
+    assert!(!said.contains("/5 papers"), "{said}");
 
     let by = rows_by_authority(&file);
     assert_eq!(by.len(), 5);
