@@ -56,6 +56,7 @@ for n in $SIZES; do
   [ "$n" -ge 10000000 ] && runs=1
   echo "## $n episodes ($(du -m "$file" | cut -f1) MB of CSV), $runs run(s) each"
   : >"$WORK/ours" ; : >"$WORK/peer"
+  rm -f "$WORK"/metrics_stages.* "$WORK"/build_stages.*
   for r in $(seq "$runs"); do
     TIMES=$WORK/ours ERR=$WORK/ours.err timed "$BIN" metrics -i "$file" -o "$WORK/m.csv" --timings
     grep -E '^  [a-z]' "$WORK/ours.err" >"$WORK/metrics_stages.$r" || true
