@@ -85,7 +85,8 @@ fn main() {
     );
     drop(file);
 
-    let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0 };
+    let context =
+        MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0, extract_months: None };
     let (metrics, times) = timed(|| compute(&data, &context).expect("metrics"));
     report("metrics", &times, format!("({} export rows)", metrics.export_rows().len()));
     let (csv, times) = timed(|| metrics.to_csv_bytes().expect("export"));

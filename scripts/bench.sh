@@ -38,9 +38,16 @@ fi
 # median of the numbers on standard input
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # runs "$@" under /usr/bin/time; appends "wall_s peak_kib" to $TIMES, standard error to $ERR
-timed() { /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>"$ERR"; cat "$WORK/time" >>"$TIMES"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "-" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+# (and to the terminal, with the command, if it fails)
+timed() {
+  if ! /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>"$ERR"; then
+    echo "bench.sh: failed: $*" >&2; cat "$ERR" >&2; exit 1
+  fi
+  cat "$WORK/time" >>"$TIMES"
+}
+synth() { "$BIN" synth "$@" 2>"$WORK/synth.err" || { echo "bench.sh: synth $* failed" >&2; cat "$WORK/synth.err" >&2; exit 1; }; }
+ratio() { case "$1$2" in *-*) echo "-" ;; *) awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.2f", b / a; else print "-" }' ;; esac; }
+mib() { case "$1" in -) echo "-" ;; *) awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }' ;; esac; }
 
 echo "# missing-report benchmark, $(date -u +%Y-%m-%d)"
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB memory"
@@ -51,7 +58,7 @@ echo
 SUMMARY=$WORK/summary
 for n in $SIZES; do
   file=$WORK/s$n.csv
-  "$BIN" synth --episodes "$n" --seed 1 -o "$file" 2>/dev/null
+  synth --episodes "$n" --seed 1 -o "$file"
   runs=$RUNS
   [ "$n" -ge 10000000 ] && runs=1
   echo "## $n episodes ($(du -m "$file" | cut -f1) MB of CSV), $runs run(s) each"
@@ -71,7 +78,7 @@ for n in $SIZES; do
     echo "peer metrics : $peer_s s, $(mib "$peer_k") MiB  (runs: $(cut -d' ' -f1 "$WORK/peer" | tr '\n' ' '))"
     echo "ratio        : $(ratio "$ours_s" "$peer_s")x faster, $(ratio "$peer_k" "$ours_k")x the peer's memory"
   else
-    peer_s="-"; peer_k=0
+    peer_s="-"; peer_k="-"
   fi
   echo "metrics stages (ms, median):"
   for stage in ingest metrics export write; do
@@ -111,10 +118,10 @@ fi
 echo
 
 echo "## Regional batch: 150 authorities of 3,000 episodes (build --by authority), one run"
-"$BIN" synth --episodes 450000 --authorities 150 --seed 1 -o "$WORK/region.csv" 2>/dev/null
+synth --episodes 450000 --authorities 150 --seed 1 -o "$WORK/region.csv"
 : >"$WORK/region"
 TIMES=$WORK/region ERR=$WORK/region.err timed "$BIN" build --by authority -i "$WORK/region.csv" --out "$WORK/region_out" --timings
-echo "build --by authority: $(cut -d' ' -f1 "$WORK/region") s, $(mib "$(cut -d' ' -f2 "$WORK/region")") MiB, $(find "$WORK/region_out" -name report.pdf | wc -l) papers"
+echo "build --by authority: $(cut -d' ' -f1 "$WORK/region") s, $(mib "$(cut -d' ' -f2 "$WORK/region")") MiB, $(find "$WORK/region_out" -mindepth 2 -name report.pdf | wc -l) authorities' papers and the regional summary"
 grep -E '^  +[a-z]+ +[0-9.]+ ms$' "$WORK/region.err" | sed 's/^/  /'
 echo
 

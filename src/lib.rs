@@ -312,6 +312,9 @@ pub fn build_by_authority(
         if folder.is_empty() {
             bail!("the authority `{name}` has no letter or digit to name its folder with: correct it in the authority column");
         }
+        if RESERVED_FOLDERS.contains(&folder.as_str()) {
+            bail!("the authority `{name}` would be written into the regional summary's own {folder}/ folder: correct its name in the authority column");
+        }
         if let Some(other) = folders.iter().position(|f| *f == folder) {
             bail!("the authorities `{}` and `{name}` would share the folder {folder}/: write each authority's name one way in the authority column", names[other]);
         }
@@ -324,10 +327,14 @@ pub fn build_by_authority(
     let region = timings.time("region", || -> Result<Figures> {
         let episodes = ingest::Episodes::combine(episodes).context("joining the authorities' episodes")?;
         let quality = DataQuality::combine(shares.iter().map(|(_, quality)| quality.clone()).collect());
+        ingest::check_countable(episodes.counted(&config.rules), &quality, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
         let metrics = metrics::compute(&episodes, &config.metrics_context())?;
         Ok(Figures { quality, metrics })
     })?;
     let period_end = region.metrics.windows.period_end;
+    // Every authority's months are the extract's: a month with none of its
+    // episodes is a month of zeros, not a month outside its data.
+    let extract_months = (region.metrics.first_month, region.metrics.last_month);
 
     let done = std::sync::atomic::AtomicUsize::new(0);
     let packs = timings.time("packs", || {
@@ -339,8 +346,8 @@ pub fn build_by_authority(
             pack.period_end = Some(period_end);
             ingest::check_countable(episodes.counted(&pack.rules), quality, &files)
                 .map_err(|e| UnusableInput(format!("authority `{name}`: {e}")))?;
-            let metrics = metrics::compute(episodes, &pack.metrics_context())
-                .with_context(|| format!("authority `{name}` (every paper ends with {}, the region's last month)", period_end.label()))?;
+            let context = metrics::MetricsContext { extract_months: Some(extract_months), ..pack.metrics_context() };
+            let metrics = metrics::compute(episodes, &context).with_context(|| format!("authority `{name}`"))?;
             let compared = metrics::compared(&metrics, metrics.windows.year_to_date);
             let mut output = build_figures(&pack, Figures { quality: quality.clone(), metrics }, gate, Timings::default(), None)
                 .with_context(|| format!("authority `{name}`"))?;
@@ -363,6 +370,9 @@ pub fn build_by_authority(
     let packs = packs.into_iter().map(|(_, pack)| pack).collect();
     Ok(RegionalBuild { packs, summary, period_end })
 }
+
+/// Folders of the regional summary's own files, which no authority may take.
+const RESERVED_FOLDERS: [&str; 2] = ["charts", "tables"];
 
 /// `work(i)` for every `i` below `count`, spread over the cores; the
 /// results in order, or the first error (by `i`).

@@ -49,8 +49,11 @@ pub struct OutputFolder {
 }
 
 impl Drop for OutputFolder {
-    /// A failed run into a folder it created leaves no folder behind.
+    /// A failed run leaves nothing it staged, and no folder it created.
     fn drop(&mut self) {
+        if !self.written.load(Ordering::Relaxed) {
+            let _ = self.clear_staging();
+        }
         if self.created && !self.written.load(Ordering::Relaxed) {
             let _ = std::fs::remove_file(self.path.join(LOCK_FILE));
             let _ = std::fs::remove_dir(&self.path);

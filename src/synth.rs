@@ -211,6 +211,9 @@ pub const HEADER: [&str; 18] = [
 /// authority's, or with `authorities` over one each authority's in turn
 /// (the first ones one episode more when they do not share evenly).
 pub fn write_csv(config: &SynthConfig, out: impl Write) -> Result<()> {
+    if config.authorities as usize > config.episodes.max(1) {
+        anyhow::bail!("{} authorities need at least as many episodes (one each); there are {}", config.authorities, config.episodes);
+    }
     let mut writer = csv::Writer::from_writer(out);
     let regional = config.authorities > 1;
     let mut header = HEADER.to_vec();

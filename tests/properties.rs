@@ -68,7 +68,13 @@ fn metrics_of(specs: &[Spec], threshold: u32) -> Metrics {
     let file = InputFile { name: "generated.csv".into(), bytes: to_csv(specs).into_bytes() };
     let rules = CountingRules::default();
     let (episodes, _) = read(&[file], &IngestContext::new(&rules)).expect("generated rows are valid");
-    let context = MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: threshold };
+    let context = MetricsContext {
+        rules,
+        year: ReportingYear { start_month: 4 },
+        period_end: None,
+        suppression_threshold: threshold,
+        extract_months: None,
+    };
     compute(&episodes, &context).expect("metrics compute")
 }
 

@@ -191,3 +191,63 @@ fn without_by_a_regional_file_counts_each_authoritys_children_apart() {
     assert_eq!(month("episodes"), "2");
     assert_eq!(month("children"), "2");
 }
+
+#[test]
+fn an_authority_with_no_episode_in_the_last_months_gets_them_as_zeros() {
+    // The region's last complete month is May 2024; Eastwick's last episode is in April.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("quiet.csv");
+    std::fs::write(
+        &file,
+        "episode_id,child_id,looked_after,start,end,authority\n\
+         e1,C1,Y,2024-04-03 10:00,2024-04-03 20:00,Northmoor\n\
+         e2,C2,N,2024-05-10 10:00,2024-05-10 20:00,Northmoor\n\
+         e3,C1,Y,2024-06-20 10:00,2024-06-20 20:00,Northmoor\n\
+         e1,C1,N,2024-04-05 10:00,2024-04-05 20:00,Eastwick\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+    assert_ok(&output);
+    assert!(stderr(&output).contains("every one to 2024-05"), "{}", stderr(&output));
+    let export = std::fs::read_to_string(out.join("eastwick/metrics.csv")).unwrap();
+    let key = |month: &str, metric: &str| ("all".into(), "month".into(), month.into(), "all".into(), "all".into(), metric.to_string());
+    let values = read_export(&export);
+    assert_eq!(values[&key("2024-04", "episodes")], "1");
+    assert_eq!(values[&key("2024-05", "episodes")], "0");
+    assert_eq!(values[&key("2024-06", "episodes")], "0");
+    assert!(out.join("northmoor/report.pdf").is_file() && out.join("report.pdf").is_file());
+}
+
+#[test]
+fn a_regional_run_that_fails_late_leaves_no_folder_and_nothing_staged() {
+    // Zedford's only episode is of a child looked after elsewhere: nothing
+    // to count, found after the other authorities' packs are staged.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("late.csv");
+    std::fs::write(
+        &file,
+        "episode_id,child_id,looked_after,start,end,other_la,authority\n\
+         e1,C1,Y,2024-04-03 10:00,2024-04-03 20:00,N,Ashby\n\
+         e2,C2,N,2024-05-10 10:00,2024-05-10 20:00,N,Barrow\n\
+         e3,C3,Y,2024-06-20 10:00,2024-06-20 20:00,Y,Zedford\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("authority `Zedford`: no episode left to count"), "{}", stderr(&output));
+    assert!(!out.exists(), "the folder the run made is gone, staged packs and all");
+
+    // N/A is no authority, and an authority cannot take the summary's own folders.
+    for (value, said) in [("N/A", "`authority` is blank"), ("Charts", "the regional summary's own charts/ folder")] {
+        let file = dir.path().join("odd.csv");
+        std::fs::write(
+            &file,
+            format!("episode_id,child_id,looked_after,start,authority\ne1,C1,Y,2024-04-03 10:00,Ashby\ne2,C2,N,2024-04-04 10:00,{value}\n"),
+        )
+        .unwrap();
+        let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+        assert!(!output.status.success() && stderr(&output).contains(said), "{value}: {}", stderr(&output));
+    }
+}

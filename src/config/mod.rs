@@ -176,6 +176,7 @@ impl Config {
             year: self.year,
             period_end: self.period_end,
             suppression_threshold: self.suppression_threshold,
+            extract_months: None,
         }
     }
 

@@ -18,7 +18,7 @@ use super::layout::{self, Locator};
 use super::quality::DataQuality;
 use super::read::{open_inputs, read_opened, OpenedInputs, SelectedRows};
 use super::records::{with_rows, Rows, PARSE_CHUNK};
-use super::values::trim_cell;
+use super::values::{is_blank, trim_cell};
 
 /// The files of a regional extract, opened once, and each authority's rows.
 pub struct RegionalExtract<'a> {
@@ -67,12 +67,15 @@ pub fn split_by_authority<'a>(files: &'a [InputFile], context: &IngestContext) -
                 )));
             };
             let column_name = header[column].trim().to_string();
+            // Read as the rows' ids are scoped (`row.rs`): `input.values.authority` applies, and N/A or NULL is blank.
+            let values = mapping.values.get(&Field::Authority);
             let authority_of = |row: usize, cells: &dyn Cells| -> Result<Option<String>> {
                 if cells.is_blank_row() {
                     return Ok(None);
                 }
-                let name = cells.cell(column).map(trim_cell).unwrap_or_default();
-                if name.is_empty() {
+                let cell = cells.cell(column).map(trim_cell).unwrap_or_default();
+                let name = values.and_then(|map| map.get(&cell.to_lowercase())).map_or(cell, |mapped| mapped.trim());
+                if is_blank(name) {
                     bail!(unusable(format!(
                         "{}: row {row}: column `{column_name}` is blank; with --by authority every row needs the authority whose pack it belongs to",
                         file.name

@@ -27,6 +27,11 @@ pub struct MetricsContext {
     pub period_end: Option<YearMonth>,
     /// Breakdown counts from 1 to threshold - 1 are suppressed; 0 = off.
     pub suppression_threshold: u32,
+    /// The first and last months of the extract this table is part of (an
+    /// authority's share of a regional extract): the months counted run
+    /// over these too, so a month with none of its episodes is a month of
+    /// zeros rather than outside its data. `None`: the table's own months.
+    pub extract_months: Option<(YearMonth, YearMonth)>,
 }
 
 /// Everything the later stages need, computed once.
@@ -144,7 +149,10 @@ impl Metrics {
 
 /// Computes every figure: the export and the report's windows.
 pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics> {
-    let (first_month, last_month, latest) = data_span(&episodes.frame)?;
+    let (mut first_month, mut last_month, latest) = data_span(&episodes.frame)?;
+    if let Some((first, last)) = context.extract_months {
+        (first_month, last_month) = (first_month.min(first), last_month.max(last));
+    }
     let period_end = match context.period_end {
         Some(end) => {
             if end < first_month || end > last_month {
