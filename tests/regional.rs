@@ -209,7 +209,7 @@ fn an_authority_with_no_episode_in_the_last_months_gets_them_as_zeros() {
     let out = dir.path().join("out");
     let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
     assert_ok(&output);
-    assert!(stderr(&output).contains("every one to 2024-05"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("every one to May 2024"), "{}", stderr(&output));
     let export = std::fs::read_to_string(out.join("eastwick/metrics.csv")).unwrap();
     let key = |month: &str, metric: &str| ("all".into(), "month".into(), month.into(), "all".into(), "all".into(), metric.to_string());
     let values = read_export(&export);

@@ -72,7 +72,8 @@ pub fn authorities(figures: &RegionalFigures) -> Result<Vec<Chart>> {
                         Point::Hidden => "c".into(),
                         Point::Missing => "not recorded".into(),
                     };
-                    let (x, y) = chart.backend_coord(&(point.value().unwrap_or(0.0), bar(i)));
+                    // Past the bar and the region's line both, so no label is crossed by the line.
+                    let (x, y) = chart.backend_coord(&(point.value().unwrap_or(0.0).max(region), bar(i)));
                     root.draw(&Text::new(text, (x + 6, y), font(VALUE_SIZE).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(draw_err)?;
                 }
                 let top = n as f64 - 0.5;

@@ -99,7 +99,7 @@ fn run_by_authority(args: &BuildArgs, config: &Config, gate: Gate, folder: &Outp
         "wrote {} papers to {}/<authority>/ (each with its charts, tables and metrics.csv), every one to {}, and the regional summary {} ({} pages)",
         built.packs.len(),
         config.output.display(),
-        built.period_end.label(),
+        built.period_end.long_name(),
         config.output.join("report.pdf").display(),
         built.summary.pages
     );
