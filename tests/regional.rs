@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::*;
+use missing_report::format::slug;
 
 /// A regional file of `authorities` authorities written by `synth`.
 fn regional_file(dir: &Path, episodes: usize, authorities: usize) -> std::path::PathBuf {
@@ -17,6 +18,14 @@ fn regional_file(dir: &Path, episodes: usize, authorities: usize) -> std::path::
         .arg(&file));
     assert_ok(&output);
     file
+}
+
+/// Writes `text` to `dir/name` and runs `build --by authority` on it into `dir/out`.
+fn build_by_authority(dir: &Path, name: &str, text: &str) -> (std::process::Output, std::path::PathBuf) {
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let out = dir.join("out");
+    (run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out)), out)
 }
 
 /// The rows of `file` (canonical CSV with an `authority` column) by authority, each behind the header.
@@ -123,47 +132,28 @@ fn table_rows(table: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The folder name `build --by authority` gives an authority.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 #[test]
 fn a_row_without_an_authority_or_a_file_without_the_column_is_refused_by_name() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("blank.csv");
-    std::fs::write(
-        &file,
+    let (output, out) = build_by_authority(
+        dir.path(),
+        "blank.csv",
         "episode_id,child_id,looked_after,start,authority\ne1,c1,Y,2024-04-03 10:00,Northmoor\ne2,c2,N,2024-04-04 10:00, \n",
-    )
-    .unwrap();
-    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(dir.path().join("out")));
+    );
     assert!(!output.status.success());
     let said = stderr(&output);
     assert!(said.contains("blank.csv: row 3") && said.contains("`authority` is blank"), "{said}");
-    assert!(!dir.path().join("out").exists(), "a refused run leaves no folder");
+    assert!(!out.exists(), "a refused run leaves no folder");
 
-    let without = dir.path().join("without.csv");
-    std::fs::write(&without, "episode_id,child_id,looked_after,start\ne1,c1,Y,2024-04-03 10:00\n").unwrap();
-    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&without).arg("--out").arg(dir.path().join("out")));
+    let (output, _) = build_by_authority(dir.path(), "without.csv", "episode_id,child_id,looked_after,start\ne1,c1,Y,2024-04-03 10:00\n");
     let said = stderr(&output);
     assert!(!output.status.success() && said.contains("without.csv: row 1: no `authority` column"), "{said}");
 
-    let clash = dir.path().join("clash.csv");
-    std::fs::write(
-        &clash,
+    let (output, _) = build_by_authority(
+        dir.path(),
+        "clash.csv",
         "episode_id,child_id,looked_after,start,authority\ne1,c1,Y,2024-04-03 10:00,North Moor\ne2,c2,N,2024-04-04 10:00,north-moor\n",
-    )
-    .unwrap();
-    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&clash).arg("--out").arg(dir.path().join("out")));
+    );
     let said = stderr(&output);
     assert!(!output.status.success() && said.contains("would share the folder north-moor/"), "{said}");
 }
@@ -196,18 +186,15 @@ fn without_by_a_regional_file_counts_each_authoritys_children_apart() {
 fn an_authority_with_no_episode_in_the_last_months_gets_them_as_zeros() {
     // The region's last complete month is May 2024; Eastwick's last episode is in April.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("quiet.csv");
-    std::fs::write(
-        &file,
+    let (output, out) = build_by_authority(
+        dir.path(),
+        "quiet.csv",
         "episode_id,child_id,looked_after,start,end,authority\n\
          e1,C1,Y,2024-04-03 10:00,2024-04-03 20:00,Northmoor\n\
          e2,C2,N,2024-05-10 10:00,2024-05-10 20:00,Northmoor\n\
          e3,C1,Y,2024-06-20 10:00,2024-06-20 20:00,Northmoor\n\
          e1,C1,N,2024-04-05 10:00,2024-04-05 20:00,Eastwick\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+    );
     assert_ok(&output);
     assert!(stderr(&output).contains("every one to May 2024"), "{}", stderr(&output));
     let export = std::fs::read_to_string(out.join("eastwick/metrics.csv")).unwrap();
@@ -224,30 +211,23 @@ fn a_regional_run_that_fails_late_leaves_no_folder_and_nothing_staged() {
     // Zedford's only episode is of a child looked after elsewhere: nothing
     // to count, found after the other authorities' packs are staged.
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("late.csv");
-    std::fs::write(
-        &file,
+    let (output, out) = build_by_authority(
+        dir.path(),
+        "late.csv",
         "episode_id,child_id,looked_after,start,end,other_la,authority\n\
          e1,C1,Y,2024-04-03 10:00,2024-04-03 20:00,N,Ashby\n\
          e2,C2,N,2024-05-10 10:00,2024-05-10 20:00,N,Barrow\n\
          e3,C3,Y,2024-06-20 10:00,2024-06-20 20:00,Y,Zedford\n",
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("authority `Zedford`: no episode left to count"), "{}", stderr(&output));
     assert!(!out.exists(), "the folder the run made is gone, staged packs and all");
 
     // N/A is no authority, and an authority cannot take the summary's own folders.
     for (value, said) in [("N/A", "`authority` is blank"), ("Charts", "the regional summary's own charts/ folder")] {
-        let file = dir.path().join("odd.csv");
-        std::fs::write(
-            &file,
-            format!("episode_id,child_id,looked_after,start,authority\ne1,C1,Y,2024-04-03 10:00,Ashby\ne2,C2,N,2024-04-04 10:00,{value}\n"),
-        )
-        .unwrap();
-        let output = run(binary().args(["build", "--by", "authority", "-i"]).arg(&file).arg("--out").arg(&out));
+        let text =
+            format!("episode_id,child_id,looked_after,start,authority\ne1,C1,Y,2024-04-03 10:00,Ashby\ne2,C2,N,2024-04-04 10:00,{value}\n");
+        let (output, _) = build_by_authority(dir.path(), "odd.csv", &text);
         assert!(!output.status.success() && stderr(&output).contains(said), "{value}: {}", stderr(&output));
     }
 }
