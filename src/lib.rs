@@ -320,8 +320,15 @@ pub fn build_by_authority(
         }
         folders.push(folder);
     }
+    // An authority with nothing to count stops the run here, before any paper is made.
     let shares = timings.time("ingest", || {
-        on_every_core(names.len(), |i| extract.read(i, &context).with_context(|| format!("authority `{}`", names[i])))
+        on_every_core(names.len(), |i| -> Result<(ingest::Episodes, DataQuality)> {
+            let name = &names[i];
+            let (episodes, quality) = extract.read(i, &context).with_context(|| format!("authority `{name}`"))?;
+            ingest::check_countable(episodes.counted(&config.rules), &quality, &files)
+                .map_err(|e| UnusableInput(format!("authority `{name}`: {e}")))?;
+            Ok((episodes, quality))
+        })
     })?;
     let episodes = shares.iter().map(|(episodes, _)| episodes.clone()).collect();
     let region = timings.time("region", || -> Result<Figures> {
@@ -344,8 +351,6 @@ pub fn build_by_authority(
             let mut pack = config.clone();
             pack.details.authority = name.clone();
             pack.period_end = Some(period_end);
-            ingest::check_countable(episodes.counted(&pack.rules), quality, &files)
-                .map_err(|e| UnusableInput(format!("authority `{name}`: {e}")))?;
             let context = metrics::MetricsContext { extract_months: Some(extract_months), ..pack.metrics_context() };
             let metrics = metrics::compute(episodes, &context).with_context(|| format!("authority `{name}`"))?;
             let compared = metrics::compared(&metrics, metrics.windows.year_to_date);

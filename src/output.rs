@@ -249,6 +249,23 @@ mod tests {
     }
 
     #[test]
+    fn files_staged_but_never_committed_are_removed_with_the_folder_the_claim_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let folder = OutputFolder::claim(&path).unwrap();
+        folder.stage(&[OutputFile::new("north/report.pdf", b"pdf".to_vec())]).unwrap();
+        assert!(path.join(STAGING_FOLDER).join("north/report.pdf").is_file());
+        drop(folder);
+        assert!(!path.exists(), "a run that failed after staging leaves nothing");
+        // Into a folder that was there: staged files go, the folder stays, nothing is put in place.
+        std::fs::create_dir(&path).unwrap();
+        let folder = OutputFolder::claim(&path).unwrap();
+        folder.stage(&[OutputFile::new("north/report.pdf", b"pdf".to_vec())]).unwrap();
+        drop(folder);
+        assert!(!path.join(STAGING_FOLDER).exists() && !path.join("north").exists());
+    }
+
+    #[test]
     fn the_claim_clears_what_a_killed_run_staged() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(STAGING_FOLDER).join("charts")).unwrap();

@@ -207,9 +207,9 @@ fn an_authority_with_no_episode_in_the_last_months_gets_them_as_zeros() {
 }
 
 #[test]
-fn a_regional_run_that_fails_late_leaves_no_folder_and_nothing_staged() {
+fn a_regional_run_refused_for_one_authority_leaves_no_folder_and_nothing_staged() {
     // Zedford's only episode is of a child looked after elsewhere: nothing
-    // to count, found after the other authorities' packs are staged.
+    // to count, found before any paper is made, and nothing is left behind.
     let dir = tempfile::tempdir().unwrap();
     let (output, out) = build_by_authority(
         dir.path(),
