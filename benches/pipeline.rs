@@ -85,8 +85,15 @@ fn main() {
     );
     drop(file);
 
-    let context =
-        MetricsContext { rules, year: ReportingYear { start_month: 4 }, period_end: None, suppression_threshold: 0, extract_months: None };
+    let context = MetricsContext {
+        rules,
+        year: ReportingYear { start_month: 4 },
+        period_end: None,
+        suppression_threshold: 0,
+        extract_months: None,
+        spc: Default::default(),
+        targets: Default::default(),
+    };
     let (metrics, times) = timed(|| compute(&data, &context).expect("metrics"));
     report("metrics", &times, format!("({} export rows)", metrics.export_rows().len()));
     let (csv, times) = timed(|| metrics.to_csv_bytes().expect("export"));

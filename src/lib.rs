@@ -116,13 +116,13 @@ fn build_figures(
     // while the charts are drawn and the paper is laid out.
     let export_stage = timings.stages.len();
     let (paper, (metrics_csv, export_took)) = std::thread::scope(|scope| {
-        let export = scope.spawn(|| timings::timed(|| metrics.to_csv_bytes()));
+        let export = scope.spawn(|| timings::timed(|| Ok::<_, anyhow::Error>((metrics.to_csv_bytes()?, metrics.spc_csv_bytes()?))));
         let paper = draw_and_render(config, &metrics, &quality, &mut timings, regional);
         (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     timings.stages.insert(export_stage, ("export", export_took));
     let Paper { charts, commentary, data, inputs, findings, rendered, date } = paper?;
-    let metrics_csv = metrics_csv?;
+    let (metrics_csv, spc_csv) = metrics_csv?;
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
 
@@ -180,6 +180,7 @@ fn build_figures(
         Ok(())
     })?;
     files.push(OutputFile::new("metrics.csv", metrics_csv));
+    files.push(OutputFile::new("spc.csv", spc_csv));
     files.push(OutputFile::new("report.pdf", rendered.pdf));
     let bundle = if config.emit_bundle.is_some() {
         inputs.bundle().into_iter().map(|(path, bytes)| OutputFile::new(path, bytes)).collect()

@@ -74,6 +74,8 @@ fn metrics_of(specs: &[Spec], threshold: u32) -> Metrics {
         period_end: None,
         suppression_threshold: threshold,
         extract_months: None,
+        spc: Default::default(),
+        targets: Default::default(),
     };
     compute(&episodes, &context).expect("metrics compute")
 }

@@ -11,7 +11,7 @@ mod raw;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 
 pub use lines::KeyLines;
 pub use raw::{ConfigSource, RawConfig, RawInput, RawPeriod, RawSuppression, MAX_CONFIG_BYTES};
@@ -19,7 +19,7 @@ pub use raw::{ConfigSource, RawConfig, RawInput, RawPeriod, RawSuppression, MAX_
 use crate::assets;
 use crate::charts::ChartContext;
 use crate::ingest::{IngestContext, InputLocation, InputOptions, Layout};
-use crate::metrics::{Metric, MetricsContext, Target};
+use crate::metrics::{Metric, MetricsContext, SpcSettings, Target};
 use crate::period::{ReportingYear, YearMonth};
 use crate::render::TemplateSource;
 use crate::report::{ReportContext, ReportDetails};
@@ -53,6 +53,7 @@ pub struct Config {
     /// Small-number suppression threshold (0 = off).
     pub suppression_threshold: u32,
     pub targets: BTreeMap<Metric, Target>,
+    pub spc: SpcSettings,
     pub template: TemplateSource,
     pub commentary: Option<PathBuf>,
     pub output: PathBuf,
@@ -144,6 +145,16 @@ impl Config {
             bail!("{}configuration error: {problem}", raw.source.at(&path));
         }
         let input = input::resolve(&raw.input, &raw.source)?;
+        let mut targets = BTreeMap::new();
+        for (metric, setting) in &raw.targets {
+            let target = setting
+                .resolve(*metric)
+                .map_err(|problem| anyhow!("{}configuration error: {problem}", raw.source.at(&["targets", metric.id()])))?;
+            targets.insert(*metric, target);
+        }
+        if let Some((key, problem)) = raw.spc.problem() {
+            bail!("{}configuration error: {problem}", raw.source.at(&["spc", key]));
+        }
         Ok(Config {
             details,
             period_end: overrides.period_end.or(raw.period.end),
@@ -153,7 +164,8 @@ impl Config {
             rules: raw.rules,
             input,
             suppression_threshold: raw.suppression.threshold,
-            targets: raw.targets,
+            targets,
+            spc: raw.spc,
             template,
             commentary,
             output,
@@ -177,12 +189,14 @@ impl Config {
             period_end: self.period_end,
             suppression_threshold: self.suppression_threshold,
             extract_months: None,
+            spc: self.spc.clone(),
+            targets: self.targets.clone(),
         }
     }
 
     /// What the charts need.
     pub fn chart_context(&self) -> ChartContext {
-        ChartContext { targets: self.targets.iter().map(|(metric, target)| (*metric, target.target)).collect() }
+        ChartContext { targets: self.targets.iter().filter_map(|(metric, target)| Some((*metric, target.target?))).collect() }
     }
 
     /// What the report's view of the data needs besides the figures.
@@ -291,6 +305,25 @@ mod tests {
         let err = RawConfig::parse("targets:\n  pct_within:\n    target: 80\n", "c.yaml").unwrap_err();
         let text = format!("{err:#}");
         assert!(text.contains("c.yaml") && text.contains("`pct_within` is not a metric"), "{text}");
+    }
+
+    #[test]
+    fn spc_and_target_settings_reach_the_metrics_and_a_bad_one_names_its_line() {
+        let yaml = "targets:\n  episodes:\n    target: 90\nspc:\n  months: 36\n  baseline_months: 12\n  rebase: [2024-01]\n";
+        let raw = RawConfig::parse(yaml, "c.yaml").unwrap();
+        let context = Config::resolve(raw, Path::new(""), Overrides::default()).unwrap().metrics_context();
+        assert_eq!((context.spc.months, context.spc.baseline_months), (36, Some(12)));
+        assert_eq!(context.spc.rebase, vec![crate::period::YearMonth::new(2024, 1)]);
+        assert_eq!(context.targets[&crate::metrics::Metric::Episodes].better, crate::metrics::Better::Lower);
+        let error = |yaml: &str| {
+            let raw = RawConfig::parse(yaml, "c.yaml").unwrap();
+            format!("{:#}", Config::resolve(raw, Path::new(""), Overrides::default()).unwrap_err())
+        };
+        let text = error("report:\n  title: x\nspc:\n  baseline_months: 6\n");
+        assert!(text.contains("line 4") && text.contains("at least 12"), "{text}");
+        let text = error("targets:\n  children:\n    target: 5\n    better: neutral\n");
+        assert!(text.contains("line 2") && text.contains("targets.children"), "{text}");
+        assert!(RawConfig::parse("spc:\n  months: 24\n  trend: 6\n", "c.yaml").is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::lines::KeyLines;
 use crate::ingest::Layout;
-use crate::metrics::{Metric, Target};
+use crate::metrics::{Metric, SpcSettings, TargetSetting};
 use crate::period::{MonthOfYear, YearMonth};
 use crate::report::ReportDetails;
 use crate::rules::CountingRules;
@@ -25,7 +25,9 @@ pub struct RawConfig {
     pub rules: CountingRules,
     pub suppression: RawSuppression,
     /// Metric id -> the value aimed for and which way is better.
-    pub targets: BTreeMap<Metric, Target>,
+    pub targets: BTreeMap<Metric, TargetSetting>,
+    /// Statistical process control: months charted, baseline, rebase months.
+    pub spc: SpcSettings,
     /// A built-in template name, a `.typ` file or a folder holding `main.typ`.
     pub template: Option<String>,
     /// Markdown file with one `## slot` heading per commentary slot.

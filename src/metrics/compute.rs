@@ -12,6 +12,8 @@ use super::catalogue::{Cohort, Metric, Totals, Value};
 use super::dimension::Dimension;
 use super::engine;
 use super::export::{self, MetricRow};
+use super::spc::{self, SpcSeries, SpcSettings};
+use super::target::Target;
 use super::windows::{export_windows, last_complete_month, Period, ReportWindows, Window};
 use crate::ingest::Episodes;
 use crate::period::{ReportingYear, YearMonth};
@@ -32,6 +34,10 @@ pub struct MetricsContext {
     /// over these too, so a month with none of its episodes is a month of
     /// zeros rather than outside its data. `None`: the table's own months.
     pub extract_months: Option<(YearMonth, YearMonth)>,
+    /// The `spc:` section: months charted, baseline, rebase months.
+    pub spc: SpcSettings,
+    /// Targets and better directions set in the configuration (SPC variation and assurance).
+    pub targets: BTreeMap<Metric, Target>,
 }
 
 /// Everything the later stages need, computed once.
@@ -56,6 +62,8 @@ pub struct Metrics {
     /// Categories of a dimension the input has only in part (one of the
     /// exploitation pair): not computed, printed as "not recorded".
     pub unrecorded: BTreeMap<Dimension, Vec<&'static str>>,
+    /// The statistical process control series (METRICS.md), one per cohort and metric charted.
+    pub spc: Vec<SpcSeries>,
     totals: BTreeMap<(Cohort, Window), Totals>,
     breakdowns: BTreeMap<(Cohort, Window, Dimension), Vec<BreakdownRow>>,
 }
@@ -134,6 +142,18 @@ impl Metrics {
         Ok(rows.len())
     }
 
+    /// `spc.csv` as bytes.
+    pub fn spc_csv_bytes(&self) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        spc::write_csv(&self.spc, &mut out)?;
+        Ok(out)
+    }
+
+    /// The SPC series of a cohort's metric, when it is charted.
+    pub fn spc_series(&self, cohort: Cohort, metric: Metric) -> Option<&SpcSeries> {
+        self.spc.iter().find(|s| s.cohort == cohort && s.metric == metric)
+    }
+
     /// The export as CSV bytes.
     pub fn to_csv_bytes(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
@@ -208,6 +228,15 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         }
     }
 
+    let spc = spc::series(
+        &context.spc,
+        &context.targets,
+        report_windows.period_end,
+        first_month,
+        |metric| available.contains(&metric),
+        |cohort, metric, window| totals.get(&(cohort, window)).and_then(|t| metric.value(t).as_f64()),
+    );
+
     let periods = exported.into_iter().map(|(kind, label, window)| Period { kind, label, window }).collect();
     Ok(Metrics {
         periods,
@@ -221,6 +250,7 @@ pub fn compute(episodes: &Episodes, context: &MetricsContext) -> Result<Metrics>
         dimensions,
         reasons: episodes.reasons.clone(),
         unrecorded,
+        spc,
         totals,
         breakdowns,
     })

@@ -166,17 +166,17 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
     let month = Window::new(metrics.windows.period_end, metrics.windows.period_end);
     let columns = vec!["Measure".into(), current.name(), month.name(), "Target".into(), "Status".into()];
     let mut table = Table::new("targets", "Performance against targets", columns);
-    for (metric, target) in &context.targets {
+    for (metric, target, aimed) in context.targets.iter().filter_map(|(m, t)| Some((m, t, t.target?))) {
         let status = match metrics.covers(current).then(|| metrics.value(Cohort::All, current, *metric)).flatten() {
-            Some(Value::Count(n)) => Some(rag(n as f64, target.target, target.better)),
-            Some(Value::Rate(Some(r))) => Some(rag(r, target.target, target.better)),
+            Some(Value::Count(n)) => rag(n as f64, aimed, target.better),
+            Some(Value::Rate(Some(r))) => rag(r, aimed, target.better),
             _ => None,
         };
         let aim = if target.better == Better::Higher { "at least" } else { "at most" };
         let target_text = if metric.is_rate() && *metric != Metric::EpisodesPerChild {
-            format!("{aim} {}", numbers.percent(target.target))
+            format!("{aim} {}", numbers.percent(aimed))
         } else {
-            format!("{aim} {}", target.target)
+            format!("{aim} {aimed}")
         };
         let words = match status {
             Some("green") => "Met",
@@ -198,18 +198,20 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
     table.note("Status is judged on the year to date: met, close (within 5 percentage points, or 5 of a count, of the target) or not met. Targets are set in the configuration (targets:).")
 }
 
-fn rag(value: f64, target: f64, better: Better) -> &'static str {
+/// `None` for a metric with no better direction (the configuration refuses a target on one).
+fn rag(value: f64, target: f64, better: Better) -> Option<&'static str> {
     let short = match better {
         Better::Higher => target - value,
         Better::Lower => value - target,
+        Better::Neutral => return None,
     };
-    if short <= 1e-9 {
+    Some(if short <= 1e-9 {
         "green"
     } else if short <= AMBER_MARGIN {
         "amber"
     } else {
         "red"
-    }
+    })
 }
 
 /// The printed name of a metric in the headline and latest tables, else its id.
@@ -223,10 +225,11 @@ mod tests {
 
     #[test]
     fn status_is_green_when_met_amber_when_close_and_red_otherwise() {
-        assert_eq!(rag(80.0, 80.0, Better::Higher), "green");
-        assert_eq!(rag(76.0, 80.0, Better::Higher), "amber");
-        assert_eq!(rag(74.9, 80.0, Better::Higher), "red");
-        assert_eq!(rag(90.0, 100.0, Better::Lower), "green");
-        assert_eq!(rag(104.0, 100.0, Better::Lower), "amber");
+        assert_eq!(rag(80.0, 80.0, Better::Higher), Some("green"));
+        assert_eq!(rag(76.0, 80.0, Better::Higher), Some("amber"));
+        assert_eq!(rag(74.9, 80.0, Better::Higher), Some("red"));
+        assert_eq!(rag(90.0, 100.0, Better::Lower), Some("green"));
+        assert_eq!(rag(104.0, 100.0, Better::Lower), Some("amber"));
+        assert_eq!(rag(104.0, 100.0, Better::Neutral), None);
     }
 }
