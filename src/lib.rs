@@ -24,6 +24,7 @@ pub mod reasons;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod signals;
 pub mod starter;
 pub mod synth;
 pub mod timings;

@@ -16,6 +16,8 @@ pub type Chart2d<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCo
 /// A value axis: how far it runs, what it measures, and how its ticks read.
 #[derive(Debug, Clone, Copy)]
 pub struct ValueAxis<'t> {
+    /// Where the axis starts: 0, except on a chart fitted to its values (SPC).
+    pub bottom: f64,
     pub top: f64,
     pub title: &'t str,
     pub percent: bool,
@@ -24,7 +26,7 @@ pub struct ValueAxis<'t> {
 impl<'t> ValueAxis<'t> {
     /// A count axis from zero to a round number above `max` (a whole number, so ticks are whole too).
     pub fn counts(max: f64, title: &'t str) -> Self {
-        ValueAxis { top: axis_top(max).ceil(), title, percent: false }
+        ValueAxis { bottom: 0.0, top: axis_top(max).ceil(), title, percent: false }
     }
 
     /// How many ticks to ask for: on a short count axis one per whole number,
@@ -37,9 +39,18 @@ impl<'t> ValueAxis<'t> {
         }
     }
 
+    /// A percentage axis fitted to values from `low` to `high`: whole tens
+    /// around them, within 0 to 100, so a chart of rates that move within a
+    /// few points shows the movement.
+    pub fn percent_fitted(low: f64, high: f64, title: &'t str) -> Self {
+        let bottom = ((low.max(0.0) / 10.0).floor() * 10.0 - 10.0).max(0.0);
+        let top = ((high.min(100.0) / 10.0).ceil() * 10.0 + 10.0).min(100.0);
+        ValueAxis { bottom, top, title, percent: true }
+    }
+
     /// A percentage axis from 0 to 100.
     pub fn percent(title: &'t str) -> Self {
-        ValueAxis { top: 100.0, title, percent: true }
+        ValueAxis { bottom: 0.0, top: 100.0, title, percent: true }
     }
 }
 
@@ -94,8 +105,8 @@ fn frame<'a, 'b>(
 ) -> Result<Chart2d<'a, 'b>> {
     let n = positions.max(1) as f64;
     let (x, y) = match orientation {
-        Orientation::Columns => (-0.5..(n - 0.5), 0.0..axis.top),
-        Orientation::Rows => (0.0..axis.top, -0.5..(n - 0.5)),
+        Orientation::Columns => (-0.5..(n - 0.5), axis.bottom..axis.top),
+        Orientation::Rows => (axis.bottom..axis.top, -0.5..(n - 0.5)),
     };
     let mut chart = ChartBuilder::on(area)
         .margin_top(margins.top)
@@ -139,8 +150,9 @@ pub fn column_frame<'a, 'b>(area: &'a Area<'b>, slots: usize, axis: ValueAxis<'_
 
 /// `labels` centred under the positions of a column frame.
 pub fn label_columns(area: &Area<'_>, chart: &Chart2d<'_, '_>, labels: &[String]) -> Result<()> {
+    let foot = chart.y_range().start;
     for (i, label) in labels.iter().enumerate() {
-        let (x, y) = chart.backend_coord(&(i as f64, 0.0));
+        let (x, y) = chart.backend_coord(&(i as f64, foot));
         area.draw(&Text::new(label.clone(), (x, y + 8), font(TICK_SIZE).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(draw_err)?;
     }
     Ok(())
@@ -196,6 +208,10 @@ mod tests {
         assert_eq!((empty.top, empty.ticks()), (2.0, 3));
         assert_eq!(ValueAxis::counts(137.0, "Episodes").ticks(), 6);
         assert_eq!(ValueAxis::percent("Per cent").ticks(), 6);
+        let fitted = ValueAxis::percent_fitted(84.0, 97.6, "Per cent");
+        assert_eq!((fitted.bottom, fitted.top), (70.0, 100.0));
+        let fitted = ValueAxis::percent_fitted(-3.0, 41.0, "Per cent");
+        assert_eq!((fitted.bottom, fitted.top), (0.0, 60.0));
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Chart {
 /// A chart the input cannot support, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OmittedChart {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub title: String,
     pub note: String,
 }
@@ -55,7 +55,7 @@ impl Drawn {
     /// Left out because no month before the period end lies within the data
     /// (a period end far beyond it).
     pub fn no_months(name: &'static str, title: String) -> Drawn {
-        Drawn::Omitted(OmittedChart { name, title, note: "No month before the period end lies within the data.".into() })
+        Drawn::Omitted(OmittedChart { name: name.into(), title, note: "No month before the period end lies within the data.".into() })
     }
 }
 

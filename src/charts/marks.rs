@@ -16,11 +16,13 @@ pub enum Mark {
     Bar,
     Line,
     Dashed,
+    /// A dot the chart draws over the legend entry itself (SPC months).
+    Dot,
 }
 
 /// Where each legend entry starts: rows along the top from `y`, wrapping
 /// before an entry that would pass the right edge.
-fn legend_layout(entries: &[(String, RGBColor, Mark)], y: i32) -> Vec<(i32, i32)> {
+pub fn legend_layout(entries: &[(String, RGBColor, Mark)], y: i32) -> Vec<(i32, i32)> {
     let (mut x, mut y) = (80, y);
     let mut places = Vec::new();
     for (label, _, _) in entries {
@@ -40,6 +42,7 @@ pub fn legend(area: &Area<'_>, entries: &[(String, RGBColor, Mark)], y: i32) -> 
         match mark {
             Mark::Bar => area.draw(&Rectangle::new([(x, y - 8), (x + 22, y + 8)], colour.filled())).map_err(draw_err)?,
             Mark::Line => area.draw(&PathElement::new(vec![(x, y), (x + 22, y)], colour.stroke_width(4))).map_err(draw_err)?,
+            Mark::Dot => {}
             Mark::Dashed => {
                 for start in [x, x + 9, x + 18] {
                     area.draw(&PathElement::new(vec![(start, y), (start + 5, y)], colour.stroke_width(3))).map_err(draw_err)?;

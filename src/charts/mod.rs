@@ -2,8 +2,9 @@
 //! `Metrics` value (no figure is computed twice). `style` holds the look
 //! and the canvas, `axes` the frames, `marks` the bars, lines and labels,
 //! `series` the values over months, `describe` the alt text; one file per
-//! chart family (`trend`, `rates`, `quarters`, `categories`, and `regional`
-//! for the authorities of a region side by side); `png` turns
+//! chart family (`trend`, `rates`, `quarters`, `categories`, `spc` for the
+//! statistical process control charts, and `regional` for the authorities
+//! of a region side by side); `png` turns
 //! an SVG into a PNG. Each chart carries a title, a caption, alt text and
 //! the data it shows.
 
@@ -18,6 +19,7 @@ mod quarters;
 mod rates;
 mod regional;
 mod series;
+mod spc;
 mod style;
 mod trend;
 
@@ -27,6 +29,7 @@ pub use chart::{Chart, ChartData, Charts, OmittedChart};
 pub use context::ChartContext;
 pub use png::to_png;
 pub use regional::{authorities, PER_CHART};
+pub use spc::chart_name as spc_chart_name;
 
 use crate::metrics::Metrics;
 use chart::Drawn;
@@ -46,6 +49,7 @@ pub fn draw(metrics: &Metrics, context: &ChartContext) -> Result<Charts> {
         drawn.push(categories::breakdown(metrics, name, dimension, subject)?);
     }
     drawn.push(categories::episodes_per_child(metrics)?);
+    drawn.extend(spc::charts(metrics)?);
     let mut charts = Charts::default();
     for chart in drawn {
         match chart {

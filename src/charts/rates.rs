@@ -30,7 +30,7 @@ pub fn monthly_rhi_rates(metrics: &Metrics, context: &ChartContext) -> Result<Dr
         needed.sort_unstable();
         needed.dedup();
         return Ok(Drawn::Omitted(OmittedChart {
-            name: "monthly_rhi_rates",
+            name: "monthly_rhi_rates".into(),
             title,
             note: format!(
                 "Return home interviews are not recorded in the input (the chart needs the {} columns), so their chart is left out.",

@@ -94,7 +94,7 @@ pub fn rolling12_children_episodes(metrics: &Metrics) -> Result<Drawn> {
     let months = series::months(metrics, rolling);
     if months.is_empty() {
         return Ok(Drawn::Omitted(OmittedChart {
-            name: "rolling12_children_episodes",
+            name: "rolling12_children_episodes".into(),
             title,
             note: "The rolling twelve-month chart needs twelve months of data before the period end; the data holds fewer.".into(),
         }));
