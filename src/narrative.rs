@@ -1,6 +1,8 @@
 //! Plain sentences a committee reads, written from the same numbers as the
 //! tables so the paper cannot disagree with itself. Changes are computed from
 //! unrounded values; a rate whose printed values are equal is "unchanged".
+//! The month-by-month series are described by their statistical process
+//! control signal (`signals`), never by the month's change alone.
 
 use serde::Serialize;
 
@@ -148,7 +150,24 @@ pub fn summarise(metrics: &Metrics, decimals: usize) -> Narrative {
     if let Some(text) = latest_month(metrics) {
         sentences.push(Sentence { topic: "latest_month", cohort: Cohort::All.id(), text });
     }
+    // What each charted monthly series shows: a signal, or normal variation.
+    for series in &metrics.spc {
+        if let Some(text) = crate::signals::narrative(series, decimals) {
+            sentences.push(Sentence { topic: spc_topic(series.metric), cohort: series.cohort.id(), text });
+        }
+    }
     Narrative { sentences }
+}
+
+/// The topic of a sentence about a statistical process control series: `spc_episodes`.
+fn spc_topic(metric: Metric) -> &'static str {
+    match metric {
+        Metric::Episodes => "spc_episodes",
+        Metric::Children => "spc_children",
+        Metric::PctEpisodesRhiOffered => "spc_pct_episodes_rhi_offered",
+        Metric::PctRhiWithin72h => "spc_pct_rhi_within_72h",
+        _ => "spc",
+    }
 }
 
 /// "In March 2025, 45 children went missing in 60 episodes (February 2025: 40 children; March 2024: 52 children)."

@@ -134,7 +134,10 @@ pub fn latest_reading(series: &SpcSeries, decimals: usize) -> Option<String> {
                 Signal::Outside => {
                     let limit = if direction == Direction::Up { limits.upper } else { limits.lower };
                     let limit = value_text(series.metric, limit, decimals);
-                    format!("a signal: {month}'s {of} {} limit of {limit}, {verdict}", if direction == Direction::Up { "is above the upper" } else { "is below the lower" })
+                    format!(
+                        "a signal: {month}'s {of} {} limit of {limit}, {verdict}",
+                        if direction == Direction::Up { "is above the upper" } else { "is below the lower" }
+                    )
                 }
                 Signal::Trend => {
                     let run = run_of_steps(series);
@@ -193,7 +196,11 @@ pub fn earlier_signals(series: &SpcSeries) -> Vec<String> {
     runs.into_iter()
         .map(|run| {
             let last = series.points[run.last].month;
-            let when = if run.first == last { format!("in {}", last.long_name()) } else { format!("from {} to {}", run.first.long_name(), last.long_name()) };
+            let when = if run.first == last {
+                format!("in {}", last.long_name())
+            } else {
+                format!("from {} to {}", run.first.long_name(), last.long_name())
+            };
             let kinds: Vec<&str> = run.kinds.iter().map(|(s, d)| signal_words(*s, *d)).collect();
             let kinds = match kinds.as_slice() {
                 [one] => one.to_string(),
@@ -207,7 +214,8 @@ pub fn earlier_signals(series: &SpcSeries) -> Vec<String> {
 
 /// A sentence for the narrative about the latest month that uses the
 /// signal: "Missing episodes fell from 88 in February 2025 to 72 in March
-/// 2025, but the fall is within normal variation." `None` without limits.
+/// 2025, but the fall is within normal variation." (and, after normal
+/// variation, the last signal before it). `None` without limits.
 pub fn narrative(series: &SpcSeries, decimals: usize) -> Option<String> {
     let point = series.latest()?;
     let limits = point.limits?;
@@ -229,11 +237,12 @@ pub fn narrative(series: &SpcSeries, decimals: usize) -> Option<String> {
         (_, Better::Neutral, _) | (Some(Variation::Neutral), _, _) => "a real change, neither better nor worse",
         _ => "a change",
     };
+    let last_signal = earlier_signals(series).pop().map(|phrase| format!(" The last signal was {phrase}.")).unwrap_or_default();
     Some(match point.signal {
         None => {
             let previous = series.points.len().checked_sub(2).map(|i| series.points[i]);
             let range = usual_range(series, point, decimals).unwrap_or_default();
-            match previous {
+            let latest = match previous {
                 Some(before) if value(before.value) != value(point.value) => {
                     let (verb, noun) = if point.value > before.value { ("rose", "rise") } else { ("fell", "fall") };
                     format!(
@@ -243,8 +252,13 @@ pub fn narrative(series: &SpcSeries, decimals: usize) -> Option<String> {
                         value(point.value)
                     )
                 }
-                _ => format!("{whole} in {month} ({}) {} within normal variation ({range} a month).", value(point.value), if series.metric.is_rate() { "was" } else { "were" }),
-            }
+                _ => format!(
+                    "{whole} in {month} ({}) {} within normal variation ({range} a month).",
+                    value(point.value),
+                    if series.metric.is_rate() { "was" } else { "were" }
+                ),
+            };
+            latest + &last_signal
         }
         Some((Signal::Outside, direction)) => format!(
             "{whole} in {month} ({}) {} limit of {}: more than normal variation, {}.",
@@ -311,7 +325,10 @@ mod tests {
             narrative(&s, 1).unwrap(),
             "Missing episodes fell from 88 in April 2024 to 72 in May 2024, but the fall is within normal variation (between 0 and 192 a month): not a change in performance."
         );
-        assert_eq!(latest_reading(&s, 1).unwrap(), "no signal: May 2024's 72 missing episodes are within normal variation (between 0 and 192 a month)");
+        assert_eq!(
+            latest_reading(&s, 1).unwrap(),
+            "no signal: May 2024's 72 missing episodes are within normal variation (between 0 and 192 a month)"
+        );
     }
 
     #[test]
@@ -327,7 +344,15 @@ mod tests {
         let up = Some((Signal::Outside, Direction::Up));
         let s = series(Metric::PctRhiWithin72h, &[50.0, 95.0, 60.0], &[None, up, None], Better::Higher);
         assert_eq!(earlier_signals(&s), ["in May 2024: above the upper limit (an improvement)"]);
-        assert!(narrative(&s, 1).unwrap().starts_with("The share of interviews done within 72 hours of return fell from 95.0% in May 2024 to 60.0% in June 2024, but the fall is within normal variation"));
+        let text = narrative(&s, 1).unwrap();
+        assert!(
+            text.starts_with("The share of interviews done within 72 hours of return fell from 95.0% in May 2024 to 60.0% in June 2024, but the fall is within normal variation"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("not a change in performance. The last signal was in May 2024: above the upper limit (an improvement)."),
+            "{text}"
+        );
     }
 
     #[test]
@@ -339,6 +364,8 @@ mod tests {
             narrative(&s, 1).unwrap(),
             "The share of interviews done within 72 hours of return has risen month after month for 7 months, from 40.0% in May 2024 to 46.0% in November 2024: a sustained improvement."
         );
-        assert!(latest_reading(&s, 1).unwrap().starts_with("a trend: 7 months rising one after another, from May 2024 to November 2024, an improvement"));
+        assert!(latest_reading(&s, 1)
+            .unwrap()
+            .starts_with("a trend: 7 months rising one after another, from May 2024 to November 2024, an improvement"));
     }
 }

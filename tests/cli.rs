@@ -115,12 +115,13 @@ fn two_builds_give_identical_bytes() {
     for out in [&a, &b] {
         assert_ok(&run(binary().arg("build").arg("--png").arg("--out").arg(out)));
     }
-    let mut files = vec!["metrics.csv".to_string(), "report.pdf".to_string()];
+    let mut files = vec!["metrics.csv".to_string(), "spc.csv".to_string(), "report.pdf".to_string()];
     let mut charts: Vec<String> =
         std::fs::read_dir(a.join("charts")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     charts.sort();
     for extension in [".svg", ".csv", ".png"] {
-        assert_eq!(charts.iter().filter(|c| c.ends_with(extension)).count(), 11, "{extension} files: {charts:?}");
+        // 11 charts of the paper and one SPC chart for each of 8 series.
+        assert_eq!(charts.iter().filter(|c| c.ends_with(extension)).count(), 19, "{extension} files: {charts:?}");
     }
     files.extend(charts.iter().map(|c| format!("charts/{c}")));
     for file in &files {

@@ -278,6 +278,12 @@ struct Case {
     upper: f64,
     signals: [&'static str; 24],
     variations: [&'static str; 24],
+    /// The latest month (March 2024) in the alt text's words.
+    latest: &'static str,
+    /// Each run of signals in the alt text's words, in order.
+    said: &'static [&'static str],
+    /// The normal range as the narrative prints it.
+    range: &'static str,
 }
 
 const NO: &str = "";
@@ -305,6 +311,9 @@ const CASES: [Case; 4] = [
         upper: 55.32666666666667,
         signals: [NO, NO, NO, NO, NO, NO, NO, NO, NO, OUTSIDE, NO, NO, NO, NO, NO, NO, NO, OUTSIDE, NO, NO, NO, NO, NO, NO],
         variations: [CC, CC, CC, CC, CC, CC, CC, CC, CC, CON, CC, CC, CC, CC, CC, CC, CC, IMP, CC, CC, CC, CC, CC, CC],
+        latest: "no signal: March 2024's 43 missing episodes are within normal variation",
+        said: &["in January 2023: above the upper limit (a concern)", "in September 2023: below the lower limit (an improvement)"],
+        range: "between 25 and 55",
     },
     // Sum 962, mean 40.0833; moving ranges sum 80, mean 3.4783, none dropped (the largest, 9,
     // is under 11.36): limits 40.0833 -/+ 9.2522. December 2022 to June 2023 (months 8-14)
@@ -319,6 +328,9 @@ const CASES: [Case; 4] = [
         upper: 49.335507246376814,
         signals: [NO, NO, NO, NO, NO, NO, NO, NO, TREND, TREND, TREND, TREND, TREND, TREND, TREND, NO, NO, NO, NO, NO, NO, NO, NO, NO],
         variations: [CC, CC, CC, CC, CC, CC, CC, CC, IMP, IMP, IMP, IMP, IMP, IMP, IMP, CC, CC, CC, CC, CC, CC, CC, CC, CC],
+        latest: "no signal: March 2024's 40 missing episodes are within normal variation",
+        said: &["from December 2022 to June 2023: a falling trend (an improvement)"],
+        range: "between 31 and 49",
     },
     // Sum 960, mean exactly 40; moving ranges sum 73, mean 3.1739, none dropped: limits
     // 40 -/+ 8.4426, near limits 40 -/+ 5.6283 (no value beyond them). April to October 2022
@@ -334,6 +346,9 @@ const CASES: [Case; 4] = [
         upper: 48.442608695652176,
         signals: [SHIFT, SHIFT, SHIFT, SHIFT, SHIFT, SHIFT, SHIFT, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
         variations: [CON, CON, CON, CON, CON, CON, CON, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC],
+        latest: "no signal: March 2024's 44 missing episodes are within normal variation",
+        said: &["from April 2022 to October 2022: a run above the average (a concern)"],
+        range: "between 32 and 48",
     },
     // Sum 960, mean exactly 40, otherwise 41 and 39 in turn. Moving ranges sum 78, mean 3.3913;
     // the 14 from 47 to 33 (months 17-18) is at least 11.079 and is dropped: mean moving range
@@ -350,6 +365,12 @@ const CASES: [Case; 4] = [
         upper: 47.73818181818182,
         signals: [NO, NO, NO, TWO, TWO, NO, NO, NO, NO, TWO, TWO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
         variations: [CC, CC, CC, CON, CON, CC, CC, CC, CC, IMP, IMP, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC, CC],
+        latest: "no signal: March 2024's 39 missing episodes are within normal variation",
+        said: &[
+            "from July 2022 to August 2022: close to the upper limit (a concern)",
+            "from January 2023 to February 2023: close to the lower limit (an improvement)",
+        ],
+        range: "between 32 and 48",
     },
 ];
 
@@ -403,9 +424,18 @@ fn a_series_built_to_show_each_signal_gives_that_signal() {
             assert_eq!(same, episodes.iter().map(|r| r.figures()).collect::<Vec<_>>(), "{}: {cohort} {metric}", case.name);
         }
 
-        // ALT-TEXT AND NARRATIVE: assertions on the SPC chart's alt text and the narrative's
-        // wording for this case go here (`case.name` names the signal built, `out` holds the
-        // build: its charts/ and report.pdf, read with `pdf_text`).
+        // The chart's alt text and the paper's narrative name the same signals in words.
+        let svg = std::fs::read_to_string(out.join("charts/spc_all_episodes.svg")).unwrap();
+        let alt = svg.split("<desc id=\"chart-desc\">").nth(1).and_then(|rest| rest.split("</desc>").next()).unwrap().to_string();
+        assert!(alt.contains(case.latest), "{}: the alt text says the latest month is {:?}: {alt}", case.name, case.latest);
+        for phrase in case.said {
+            assert!(alt.contains(phrase), "{}: the alt text names {phrase:?}: {alt}", case.name);
+        }
+        let paper = pdf_text(&out.join("report.pdf"));
+        let last = case.said.last().unwrap();
+        let sentence =
+            format!("within normal variation ({} a month): not a change in performance. The last signal was {last}.", case.range);
+        assert!(paper.contains(&sentence), "{}: the narrative says {sentence:?}", case.name);
     }
     assert_eq!(compared, 4 * 24, "every month of every hand-built series compared");
 }

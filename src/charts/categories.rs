@@ -141,7 +141,11 @@ pub fn episodes_per_child(metrics: &Metrics) -> Result<Drawn> {
     let period = window.name();
     let title = format!("Children by number of missing episodes, {period}");
     let Some(all_rows) = metrics.breakdown(Cohort::All, window, dimension) else {
-        return Ok(Drawn::Omitted(OmittedChart { name: "episodes_per_child".into(), title, note: "No episodes to count per child.".into() }));
+        return Ok(Drawn::Omitted(OmittedChart {
+            name: "episodes_per_child".into(),
+            title,
+            note: "No episodes to count per child.".into(),
+        }));
     };
     let order: Vec<String> = all_rows.iter().map(|r| r.category.clone()).collect();
     let labels: Vec<String> = order.iter().map(|c| category_label(dimension, c, &metrics.reasons)).collect();

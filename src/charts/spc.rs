@@ -66,12 +66,21 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
 
     let limits: Vec<&Limits> = series.points.iter().filter_map(|p| p.limits.as_ref()).collect();
     let highest = series.points.iter().map(|p| p.value).chain(limits.iter().map(|l| l.upper)).chain(series.target).fold(0.0, f64::max);
-    let lowest = series.points.iter().map(|p| p.value).chain(limits.iter().map(|l| l.lower)).chain(series.target).fold(f64::INFINITY, f64::min);
+    let lowest =
+        series.points.iter().map(|p| p.value).chain(limits.iter().map(|l| l.lower)).chain(series.target).fold(f64::INFINITY, f64::min);
     let axis_title = if percent { "Per cent" } else { "Number in the month" };
-    let axis = if percent { ValueAxis::percent_fitted(lowest, highest, axis_title) } else { ValueAxis::counts(axis_top(highest) / 1.12, axis_title) };
+    let axis = if percent {
+        ValueAxis::percent_fitted(lowest, highest, axis_title)
+    } else {
+        ValueAxis::counts(axis_top(highest) / 1.12, axis_title)
+    };
 
     let mut entries: Vec<(String, RGBColor, Mark)> = vec![("Normal variation".into(), COMMON_CAUSE, Mark::Dot)];
-    for (variation, label) in [(Variation::Improvement, "Improvement"), (Variation::Concern, "Concern"), (Variation::Neutral, "Signal (neither better nor worse)")] {
+    for (variation, label) in [
+        (Variation::Improvement, "Improvement"),
+        (Variation::Concern, "Concern"),
+        (Variation::Neutral, "Signal (neither better nor worse)"),
+    ] {
         if variation != Variation::Neutral || series.points.iter().any(|p| p.variation == Some(variation)) {
             entries.push((label.into(), colour(Some(variation)), Mark::Dot));
         }
@@ -92,8 +101,12 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
     let top = if percent { 100.0 } else { f64::INFINITY };
     let limits_text = match (last_limits.lower < 0.0, last_limits.upper > top) {
         (false, false) => format!("the process limits are {} and {}", value(last_limits.lower), value(last_limits.upper)),
-        (true, _) => format!("the upper process limit is {}; the lower is below zero, so no month can fall below it", value(last_limits.upper)),
-        (false, true) => format!("the lower process limit is {}; the upper is above 100%, so no month can pass it", value(last_limits.lower)),
+        (true, _) => {
+            format!("the upper process limit is {}; the lower is below zero, so no month can fall below it", value(last_limits.upper))
+        }
+        (false, true) => {
+            format!("the lower process limit is {}; the upper is above 100%, so no month can pass it", value(last_limits.lower))
+        }
     };
     let mut description = format!(
         "Statistical process control chart of {} each month ({}), {}. The average is {}; {limits_text}. Latest month: {latest}.",
@@ -125,7 +138,9 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
             let (from, to) = (from - 0.3, to + 0.3);
             chart.draw_series(LineSeries::new([(from, clamp(l.mean)), (to, clamp(l.mean))], TEXT.stroke_width(2))).map_err(draw_err)?;
             for limit in [l.lower, l.upper].into_iter().filter(|v| (axis.bottom..=axis.top).contains(v)) {
-                chart.draw_series(DashedLineSeries::new([(from, limit), (to, limit)], 9, 6, LIMIT_GREY.stroke_width(2))).map_err(draw_err)?;
+                chart
+                    .draw_series(DashedLineSeries::new([(from, limit), (to, limit)], 9, 6, LIMIT_GREY.stroke_width(2)))
+                    .map_err(draw_err)?;
             }
         }
         if let Some(target) = series.target.filter(|t| (axis.bottom..=axis.top).contains(t)) {

@@ -15,6 +15,7 @@ mod figures;
 mod periods;
 mod quality;
 mod regional;
+mod spc;
 mod summary;
 mod table;
 
@@ -30,6 +31,7 @@ pub use details::{Classification, ReportDetails};
 pub use figures::{Numbers, NOT_RECORDED, NO_DATA, NO_VALUE, SUPPRESSED};
 pub use periods::Series;
 pub use quality::{plain_name, QualitySummary};
+pub use spc::SpcSummary;
 pub use summary::KeyFigure;
 pub use table::{Row, Table, CHANGE_NOTE};
 
@@ -50,6 +52,8 @@ pub struct ReportData {
     pub tables: BTreeMap<String, Table>,
     /// Monthly and quarterly series of every metric for every cohort.
     pub series: Vec<Series>,
+    /// Each statistical process control series: its latest month, reading and icons.
+    pub spc: Vec<SpcSummary>,
     /// The small-number rule, when suppression is on.
     pub suppression: Option<String>,
     pub charts: Vec<ChartRef>,
@@ -111,6 +115,8 @@ impl ReportData {
         }
         tables.extend([Year::Current, Year::Previous].into_iter().filter_map(|year| periods::repeat(metrics, numbers, year)));
         tables.extend(breakdowns::breakdowns(metrics, numbers, suppression.as_deref()));
+        let spc = spc::summaries(metrics, numbers);
+        tables.push(spc::table(&spc, &metrics.windows.period_end.long_name()));
         tables.push(quality::table(quality));
         tables.push(definitions::rules_table(context, metrics, quality));
         ReportData {
@@ -119,6 +125,7 @@ impl ReportData {
             narrative: narrative.sentences.clone(),
             tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
             series: periods::series(metrics, numbers),
+            spc,
             suppression,
             charts: charts::chart_refs(charts),
             omitted_charts: charts::omitted_chart_refs(charts),

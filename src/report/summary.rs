@@ -17,6 +17,9 @@ pub struct KeyFigure {
     pub label: String,
     /// The same figure a year earlier, or what it is a share of.
     pub note: String,
+    /// The chart of its monthly series for all children (`spc_all_episodes`),
+    /// whose entry in `spc` gives the latest month's icons; null when not charted.
+    pub spc: Option<String>,
 }
 
 const HEADLINE: [(Metric, &str); 11] = [
@@ -145,6 +148,7 @@ pub(super) fn key_figures(metrics: &Metrics, numbers: Numbers) -> Vec<KeyFigure>
             value: numbers.cell(metrics, Cohort::All, current, metric),
             label: label.into(),
             note: [note, compared.as_str()].iter().filter(|t| !t.is_empty()).copied().collect::<Vec<_>>().join(". "),
+            spc: metrics.spc_series(Cohort::All, metric).filter(|s| s.latest().is_some()).map(crate::charts::spc_chart_name),
         }
     };
     vec![
@@ -164,7 +168,7 @@ const AMBER_MARGIN: f64 = 5.0;
 pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbers) -> Table {
     let current = metrics.windows.year_to_date;
     let month = Window::new(metrics.windows.period_end, metrics.windows.period_end);
-    let columns = vec!["Measure".into(), current.name(), month.name(), "Target".into(), "Status".into()];
+    let columns = vec!["Measure".into(), current.name(), month.name(), "Target".into(), "Gap to target".into(), "Status".into()];
     let mut table = Table::new("targets", "Performance against targets", columns);
     for (metric, target, aimed) in context.targets.iter().filter_map(|(m, t)| Some((m, t, t.target?))) {
         let status = match metrics.covers(current).then(|| metrics.value(Cohort::All, current, *metric)).flatten() {
@@ -178,6 +182,16 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
         } else {
             format!("{aim} {aimed}")
         };
+        let gap = match metrics.covers(current).then(|| metrics.value(Cohort::All, current, *metric)).flatten() {
+            Some(value @ (Value::Count(_) | Value::Rate(Some(_)))) => gap_words(
+                value.as_f64().unwrap_or_default(),
+                aimed,
+                target.better,
+                metric.is_rate() && *metric != Metric::EpisodesPerChild,
+                numbers,
+            ),
+            _ => "–".to_string(),
+        };
         let words = match status {
             Some("green") => "Met",
             Some("amber") => "Close (within 5)",
@@ -188,6 +202,7 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
             numbers.cell(metrics, Cohort::All, current, *metric),
             numbers.cell(metrics, Cohort::All, month, *metric),
             target_text,
+            gap,
             words.to_string(),
         ];
         table.row(metric_label(*metric), cells, metric.is_rate());
@@ -195,7 +210,31 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
             row.status = status;
         }
     }
-    table.note("Status is judged on the year to date: met, close (within 5 percentage points, or 5 of a count, of the target) or not met. Targets are set in the configuration (targets:).")
+    table.note("Status is judged on the year to date: met (the figure is at or beyond the target), close (short of it by no more than 5 percentage points, or 5 of a count) or not met (short by more). The status is written in words as well as coloured, so it reads the same in black and white. Targets are set in the configuration (targets:).")
+}
+
+/// How far the year to date is from the target, in words that say which
+/// side: "4.3 points short", "met, 1.2 points to spare", "met exactly".
+fn gap_words(value: f64, target: f64, better: Better, percent: bool, numbers: Numbers) -> String {
+    let beyond = match better {
+        Better::Lower => target - value,
+        _ => value - target,
+    };
+    let d = numbers.decimals;
+    let amount = if percent {
+        format!("{:.d$} points", beyond.abs())
+    } else if (beyond.fract()).abs() < 1e-9 {
+        crate::format::thousands(beyond.abs().round() as u64)
+    } else {
+        format!("{:.d$}", beyond.abs())
+    };
+    if amount.trim_end_matches(" points").chars().all(|c| c == '0' || c == '.' || c == ',') {
+        "met exactly".into()
+    } else if beyond > 0.0 {
+        format!("met, {amount} to spare")
+    } else {
+        format!("{amount} short")
+    }
 }
 
 /// `None` for a metric with no better direction (the configuration refuses a target on one).
@@ -231,5 +270,15 @@ mod tests {
         assert_eq!(rag(90.0, 100.0, Better::Lower), Some("green"));
         assert_eq!(rag(104.0, 100.0, Better::Lower), Some("amber"));
         assert_eq!(rag(104.0, 100.0, Better::Neutral), None);
+    }
+
+    #[test]
+    fn the_gap_to_a_target_says_which_side_in_words() {
+        let numbers = Numbers { decimals: 1 };
+        assert_eq!(gap_words(75.7, 80.0, Better::Higher, true, numbers), "4.3 points short");
+        assert_eq!(gap_words(81.24, 80.0, Better::Higher, true, numbers), "met, 1.2 points to spare");
+        assert_eq!(gap_words(80.02, 80.0, Better::Higher, true, numbers), "met exactly");
+        assert_eq!(gap_words(1166.0, 1000.0, Better::Lower, false, numbers), "166 short");
+        assert_eq!(gap_words(900.0, 1000.0, Better::Lower, false, numbers), "met, 100 to spare");
     }
 }
