@@ -60,8 +60,10 @@ pub fn usual_range(series: &SpcSeries, point: &SpcPoint, decimals: usize) -> Opt
     let limits = point.limits?;
     let top = if series.metric.is_rate() { 100.0 } else { f64::INFINITY };
     let (low, high) = (limits.lower.max(0.0), limits.upper.min(top));
-    let text = |v: f64| value_text(series.metric, if series.metric.is_rate() { v } else { v.round() }, decimals);
-    Some(format!("between {} and {}", text(low), text(high)))
+    let text = |v: f64, decimals: usize| value_text(series.metric, if series.metric.is_rate() { v } else { v.round() }, decimals);
+    // Limits close enough to print alike are printed with two more places.
+    let places = if text(low, decimals) == text(high, decimals) && low != high { decimals + 2 } else { decimals };
+    Some(format!("between {} and {}", text(low, places), text(high, places)))
 }
 
 /// What a variation means for performance, as a noun phrase.

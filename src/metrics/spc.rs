@@ -183,6 +183,10 @@ pub fn series(
                 Some(t) => (t.target, t.better),
                 None => (None, metric.better_by_default()),
             };
+            // A target is set for all children; a target on a count is for the
+            // year to date (the targets table), not for a month: neither is a
+            // target for this series.
+            let target = target.filter(|_| cohort == Cohort::All && metric.is_rate());
             let values: Vec<(YearMonth, f64)> = (0..=period_end.0 - start.0)
                 .map(|i| start.plus(i))
                 .filter_map(|month| value(cohort, metric, Window::new(month, month)).map(|v| (month, v)))

@@ -60,11 +60,11 @@ fn icon(series: &SpcSeries) -> String {
 
 fn assurance_words(assurance: Option<Assurance>, target: Option<f64>) -> &'static str {
     match (assurance, target) {
-        (Some(Assurance::Pass), _) => "Expected to meet the target every month",
-        (Some(Assurance::Fail), _) => "Not expected to meet the target without a change in the service",
-        (Some(Assurance::HitAndMiss), _) => "Hit and miss: some months will meet the target and some will not",
-        (None, Some(_)) => "Not judged (fewer than 12 months of values)",
-        (None, None) => "No target set",
+        (Some(Assurance::Pass), _) => "Met every month, as things stand",
+        (Some(Assurance::Fail), _) => "Missed every month without a change",
+        (Some(Assurance::HitAndMiss), _) => "Hit and miss",
+        (None, Some(_)) => "Not judged (under 12 months)",
+        (None, None) => "No target",
     }
 }
 
@@ -137,7 +137,7 @@ pub(super) fn table(summaries: &[SpcSummary], month: &str) -> Table {
     let table = table.note("Average and normal range (the process limits) from the months charted, as NHS England's Making Data Count method sets them: a month outside the range, 7 in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 close to a limit is a signal; anything else is normal variation, not a change in performance.")
 ;
     if summaries.iter().any(|s| s.target.is_some()) {
-        table.note("Assurance compares the target with the normal range: met every month when the whole range is on the right side of it, hit and miss when the target lies within it, not met without a change in the service when the whole range is on the wrong side.")
+        table.note("Assurance compares the target with the normal range: met every month when the whole range is on the right side of it, hit and miss when the target lies within it, missed every month without a change in the service when the whole range is on the wrong side.")
     } else {
         table
     }
@@ -174,6 +174,6 @@ mod tests {
         assert_eq!(icon(&series(point(Some((Signal::Shift, Direction::Down)), Better::Neutral), Better::Neutral)), "neutral_low");
         let s = series(point(up, Better::Lower), Better::Lower);
         assert_eq!(s.assurance, Some(Assurance::HitAndMiss));
-        assert!(assurance_words(s.assurance, s.target).starts_with("Hit and miss"));
+        assert_eq!(assurance_words(s.assurance, s.target), "Hit and miss");
     }
 }
