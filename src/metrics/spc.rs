@@ -276,3 +276,74 @@ pub fn write_csv(series: &[SpcSeries], out: impl Write) -> Result<()> {
     writer.flush().context("writing spc.csv")?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A series of `values` from April 2023 (`None`: a month with no value).
+    fn chart_of(values: &[Option<f64>], settings: &SpcSettings, targets: &BTreeMap<Metric, Target>) -> SpcSeries {
+        let first = YearMonth::new(2023, 4);
+        let end = first.plus(values.len() as i32 - 1);
+        let all = series(
+            settings,
+            targets,
+            end,
+            first,
+            |m| m == Metric::PctRhiWithin72h,
+            |cohort, _, window| (cohort == Cohort::All).then(|| values[(window.first.0 - first.0) as usize]).flatten(),
+        );
+        all.into_iter().find(|s| s.cohort == Cohort::All).unwrap()
+    }
+
+    #[test]
+    fn a_month_without_a_value_is_left_out_and_a_short_series_has_no_limits() {
+        let mut values: Vec<Option<f64>> = (0..12).map(|i| Some(50.0 + (i % 3) as f64)).collect();
+        values[4] = None;
+        let s = chart_of(&values, &SpcSettings::default(), &BTreeMap::new());
+        assert_eq!(s.points.len(), 11);
+        assert!(s.points.iter().all(|p| p.limits.is_none() && p.signal.is_none() && p.variation.is_none()));
+        assert_eq!(s.better, Better::Higher, "the metric's own direction");
+        values[4] = Some(51.0);
+        let s = chart_of(&values, &SpcSettings::default(), &BTreeMap::new());
+        assert!(s.points.iter().all(|p| p.limits.is_some() && p.variation == Some(Variation::CommonCause)));
+    }
+
+    #[test]
+    fn the_months_charted_end_with_the_period_and_a_rebase_starts_new_limits() {
+        // 30 months: 24 are charted (July 2023 on); 12 around 50, then 12 around 80 from July 2024.
+        let values: Vec<Option<f64>> =
+            (0..30).map(|i| Some(if i < 18 { 50.0 + (i % 2) as f64 * 2.0 } else { 80.0 + (i % 2) as f64 * 2.0 })).collect();
+        let one = chart_of(&values, &SpcSettings::default(), &BTreeMap::new());
+        assert_eq!((one.points.len(), one.points[0].month), (24, YearMonth::new(2023, 10)));
+        assert!(one.points.iter().any(|p| p.signal.is_some()), "one set of limits over a step change signals");
+        let rebased = SpcSettings { rebase: vec![YearMonth::new(2024, 10)], ..SpcSettings::default() };
+        let targets = BTreeMap::from([(Metric::PctRhiWithin72h, Target { target: Some(60.0), better: Better::Higher })]);
+        let two = chart_of(&values, &rebased, &targets);
+        let (before, after) = two.points.split_at(12);
+        assert_eq!(after[0].month, YearMonth::new(2024, 10));
+        assert_eq!(before[0].limits.unwrap().mean, 51.0);
+        assert_eq!(after[0].limits.unwrap().mean, 81.0);
+        assert!(two.points.iter().all(|p| p.signal.is_none()), "each group is steady on its own");
+        // Assurance from the latest group's limits (81 -/+ 5.32): a target of 60 is met every month.
+        assert_eq!(two.assurance, Some(Assurance::Pass));
+        // A rebase with fewer than 12 months after it leaves those months without limits.
+        let late = SpcSettings { rebase: vec![YearMonth::new(2025, 6)], ..SpcSettings::default() };
+        let three = chart_of(&values, &late, &targets);
+        assert!(three.points[..20].iter().all(|p| p.limits.is_some()));
+        assert!(three.points[20..].iter().all(|p| p.limits.is_none()));
+        assert_eq!(three.assurance, None);
+    }
+
+    #[test]
+    fn a_fixed_baseline_sets_the_limits_from_its_first_months_only() {
+        let values: Vec<Option<f64>> = (0..24).map(|i| Some(if i < 12 { 10.0 + (i % 2) as f64 * 2.0 } else { 30.0 })).collect();
+        let fixed = SpcSettings { baseline_months: Some(12), ..SpcSettings::default() };
+        let s = chart_of(&values, &fixed, &BTreeMap::new());
+        let limits = s.points[23].limits.unwrap();
+        assert_eq!(limits.mean, 11.0);
+        assert!((limits.upper - (11.0 + 2.66 * 2.0)).abs() < 1e-12);
+        assert!(s.points[12..].iter().all(|p| p.signal.map(|x| x.0) == Some(Signal::Outside)));
+        assert_eq!(s.points[23].variation, Some(Variation::Improvement), "higher is better for the 72-hour share");
+    }
+}
