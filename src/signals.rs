@@ -60,7 +60,10 @@ pub fn usual_range(series: &SpcSeries, point: &SpcPoint, decimals: usize) -> Opt
     let limits = point.limits?;
     let top = if series.metric.is_rate() { 100.0 } else { f64::INFINITY };
     let (low, high) = (limits.lower.max(0.0), limits.upper.min(top));
-    let text = |v: f64, decimals: usize| value_text(series.metric, if series.metric.is_rate() { v } else { v.round() }, decimals);
+    // A count's range holds the whole numbers within the limits, so a value
+    // just beyond a limit never prints inside the range.
+    let (low, high) = if series.metric.is_rate() { (low, high) } else { (low.ceil(), high.floor()) };
+    let text = |v: f64, decimals: usize| value_text(series.metric, v, decimals);
     // Limits close enough to print alike are printed with two more places.
     let places = if text(low, decimals) == text(high, decimals) && low != high { decimals + 2 } else { decimals };
     Some(format!("between {} and {}", text(low, places), text(high, places)))
@@ -90,6 +93,13 @@ pub fn signal_words(signal: Signal, direction: Direction) -> &'static str {
     }
 }
 
+/// The index of the first point of the latest point's group (the points
+/// sharing its limits since the last rebase): no run reaches before it.
+fn group_start(series: &SpcSeries) -> usize {
+    let Some(last) = series.points.last() else { return 0 };
+    series.points.len() - series.points.iter().rev().take_while(|p| p.limits == last.limits).count()
+}
+
 /// How many values up to the last lie on the last one's side of the mean, in a row.
 fn run_on_side(series: &SpcSeries) -> usize {
     let side = |p: &SpcPoint| p.limits.map(|l| (p.value - l.mean).signum() as i8 * (p.value != l.mean) as i8).unwrap_or(0);
@@ -99,13 +109,29 @@ fn run_on_side(series: &SpcSeries) -> usize {
 
 /// How many values up to the last rise (or fall) one after another, in a row.
 fn run_of_steps(series: &SpcSeries) -> usize {
-    let values: Vec<f64> = series.points.iter().map(|p| p.value).collect();
+    let values: Vec<f64> = series.points[group_start(series)..].iter().map(|p| p.value).collect();
     let n = values.len();
     if n < 2 {
         return n;
     }
     let rising = values[n - 1] > values[n - 2];
     1 + values.windows(2).rev().take_while(|w| if rising { w[1] > w[0] } else { w[1] < w[0] }).count()
+}
+
+/// How many of the last three months (of the latest group) are two-in-three months.
+fn near_in_last_three(series: &SpcSeries) -> usize {
+    series.points[group_start(series)..].iter().rev().take(3).filter(|p| p.signal.map(|s| s.0) == Some(Signal::TwoInThree)).count()
+}
+
+/// "72 missing episodes are", "1 child who went missing is": a count and its verb.
+fn counted(metric: Metric, value: f64, decimals: usize) -> String {
+    let one = value == 1.0;
+    let noun = match (metric, one) {
+        (Metric::Episodes, true) => "missing episode",
+        (Metric::Children, true) => "child who went missing",
+        _ => subject(metric),
+    };
+    format!("{} {noun} {}", value_text(metric, value, decimals), if one { "is" } else { "are" })
 }
 
 fn month_of(series: &SpcSeries, back: usize) -> YearMonth {
@@ -122,12 +148,13 @@ pub fn latest_reading(series: &SpcSeries, decimals: usize) -> Option<String> {
     let month = point.month.long_name();
     let value = value_text(series.metric, point.value, decimals);
     let what = subject(series.metric);
-    let of = if series.metric.is_rate() { format!("{value} of {what}") } else { format!("{value} {what}") };
+    // "72 missing episodes are", "share of episodes offered an interview, 77.8%, is".
+    let of_is =
+        if series.metric.is_rate() { format!("share of {what}, {value}, is") } else { counted(series.metric, point.value, decimals) };
     let mean = value_text(series.metric, limits.mean, decimals);
     Some(match point.signal {
         None => format!(
-            "no signal: {month}'s {of} {} within normal variation ({} a month)",
-            if series.metric.is_rate() { "is" } else { "are" },
+            "no signal: {month}'s {of_is} within normal variation ({} a month)",
             usual_range(series, point, decimals).unwrap_or_default()
         ),
         Some((signal, direction)) => {
@@ -136,9 +163,10 @@ pub fn latest_reading(series: &SpcSeries, decimals: usize) -> Option<String> {
                 Signal::Outside => {
                     let limit = if direction == Direction::Up { limits.upper } else { limits.lower };
                     let limit = value_text(series.metric, limit, decimals);
+                    let of = if series.metric.is_rate() { format!("share of {what}, {value},") } else { format!("{value}") };
                     format!(
-                        "a signal: {month}'s {of} {} limit of {limit}, {verdict}",
-                        if direction == Direction::Up { "is above the upper" } else { "is below the lower" }
+                        "a signal: {month}'s {of} is {} limit of {limit}, {verdict}",
+                        if direction == Direction::Up { "above the upper" } else { "below the lower" }
                     )
                 }
                 Signal::Trend => {
@@ -156,9 +184,9 @@ pub fn latest_reading(series: &SpcSeries, decimals: usize) -> Option<String> {
                     month_of(series, run_on_side(series)).long_name()
                 ),
                 Signal::TwoInThree => {
-                    let near = series.points.iter().rev().take(3).filter(|p| p.signal.map(|s| s.0) == Some(Signal::TwoInThree)).count();
                     format!(
-                        "a signal: {near} of the last 3 months close to the {} limit, {month}'s {of} among them, {verdict}",
+                        "a signal: {} of the last 3 months close to the {} limit, {month}'s {value} among them, {verdict}",
+                        near_in_last_three(series),
                         if direction == Direction::Up { "upper" } else { "lower" }
                     )
                 }
@@ -182,7 +210,7 @@ pub fn earlier_signals(series: &SpcSeries) -> Vec<String> {
     for (i, p) in series.points.iter().enumerate() {
         let (Some(signal), Some(variation)) = (p.signal, p.variation) else { continue };
         match runs.last_mut() {
-            Some(run) if run.variation == variation && run.last + 1 == i => {
+            Some(run) if run.variation == variation && run.last + 1 == i && series.points[run.last].limits == p.limits => {
                 run.last = i;
                 if !run.kinds.contains(&signal) {
                     run.kinds.push(signal);
@@ -273,7 +301,7 @@ pub fn narrative(series: &SpcSeries, decimals: usize) -> Option<String> {
             let run = run_of_steps(series);
             let first = series.points[series.points.len() - run];
             format!(
-                "{whole} {has} {} month after month for {run} months, from {} in {} to {} in {month}: {}.",
+                "{whole} {has} {} month after month over {run} months, from {} in {} to {} in {month}: {}.",
                 if direction == Direction::Up { "risen" } else { "fallen" },
                 value(first.value),
                 first.month.long_name(),
@@ -290,9 +318,10 @@ pub fn narrative(series: &SpcSeries, decimals: usize) -> Option<String> {
             judged(point.variation, true)
         ),
         Some((Signal::TwoInThree, direction)) => format!(
-            "{whole} in {month} ({}) was close to the {} limit for the second time in three months: an early signal, {}.",
+            "{whole} in {month} ({}) was close to the {} limit, in {} of the last 3 months: an early signal, {}.",
             value(point.value),
             if direction == Direction::Up { "upper" } else { "lower" },
+            near_in_last_three(series),
             judged(point.variation, false)
         ),
     })
@@ -358,13 +387,22 @@ mod tests {
     }
 
     #[test]
+    fn one_is_singular_and_a_count_s_range_holds_only_whole_numbers_within_the_limits() {
+        assert_eq!(counted(Metric::Children, 1.0, 1), "1 child who went missing is");
+        assert_eq!(counted(Metric::Episodes, 1.0, 1), "1 missing episode is");
+        assert_eq!(counted(Metric::Episodes, 2.0, 1), "2 missing episodes are");
+        let s = series(Metric::Episodes, &[150.0], &[None], Better::Lower);
+        assert_eq!(usual_range(&s, &s.points[0], 1).unwrap(), "between 0 and 192", "192.4 is the limit: 193 would be outside");
+    }
+
+    #[test]
     fn a_trend_counts_the_rises_in_a_row() {
         let up = Some((Signal::Trend, Direction::Up));
         let values = [50.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0];
         let s = series(Metric::PctRhiWithin72h, &values, &[None, up, up, up, up, up, up, up], Better::Higher);
         assert_eq!(
             narrative(&s, 1).unwrap(),
-            "The share of interviews done within 72 hours of return has risen month after month for 7 months, from 40.0% in May 2024 to 46.0% in November 2024: a sustained improvement."
+            "The share of interviews done within 72 hours of return has risen month after month over 7 months, from 40.0% in May 2024 to 46.0% in November 2024: a sustained improvement."
         );
         assert!(latest_reading(&s, 1)
             .unwrap()

@@ -370,7 +370,7 @@ const CASES: [Case; 4] = [
             "from July 2022 to August 2022: close to the upper limit (a concern)",
             "from January 2023 to February 2023: close to the lower limit (an improvement)",
         ],
-        range: "between 32 and 48",
+        range: "between 33 and 47",
     },
 ];
 

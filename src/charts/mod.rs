@@ -49,7 +49,7 @@ pub fn draw(metrics: &Metrics, context: &ChartContext) -> Result<Charts> {
         drawn.push(categories::breakdown(metrics, name, dimension, subject)?);
     }
     drawn.push(categories::episodes_per_child(metrics)?);
-    drawn.extend(spc::charts(metrics)?);
+    drawn.extend(spc::charts(metrics, context)?);
     let mut charts = Charts::default();
     for chart in drawn {
         match chart {

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 
 use super::axes::{axis_top, column_frame, label_months, Margins, ValueAxis};
 use super::chart::{Chart, ChartData, Drawn, OmittedChart};
+use super::context::ChartContext;
 use super::marks::{self, legend, legend_rows, Mark};
 use super::series::span;
 use super::style::{draw_err, draw_svg, Area, HEIGHT, TEXT};
@@ -26,8 +27,8 @@ const LIMIT_GREY: RGBColor = RGBColor(0x59, 0x59, 0x59);
 const TARGET_RED: RGBColor = RGBColor(0xb0, 0x00, 0x20);
 
 /// Every series' chart, in `Metrics::spc` order.
-pub fn charts(metrics: &Metrics) -> Result<Vec<Drawn>> {
-    metrics.spc.iter().map(chart).collect()
+pub fn charts(metrics: &Metrics, context: &ChartContext) -> Result<Vec<Drawn>> {
+    metrics.spc.iter().map(|series| chart(series, context.decimals)).collect()
 }
 
 /// `spc_all_episodes`.
@@ -44,7 +45,7 @@ fn colour(variation: Option<Variation>) -> RGBColor {
     }
 }
 
-fn chart(series: &SpcSeries) -> Result<Drawn> {
+fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
     let name = chart_name(series);
     let what = signals::series_name(series);
     let title = format!("{what}: normal variation or a signal, month by month");
@@ -52,17 +53,18 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
         return Ok(Drawn::Omitted(OmittedChart { name: name.into(), title, note: "No month in the chart has a value.".into() }));
     };
     if last.limits.is_none() {
-        let note = format!(
-            "Process limits need at least {SPC_MIN_VALUES} months with a value; the data holds {} for this chart (or since the last rebase month).",
-            series.points.len()
-        );
+        let since_rebase = series.points.iter().rev().take_while(|p| p.limits.is_none()).count();
+        let note = if since_rebase == series.points.len() {
+            format!("Process limits need at least {SPC_MIN_VALUES} months with a value; the data holds {since_rebase} for this chart.")
+        } else {
+            format!("Process limits need at least {SPC_MIN_VALUES} months with a value since the last rebase month (spc.rebase); there are {since_rebase} so far.")
+        };
         return Ok(Drawn::Omitted(OmittedChart { name: name.into(), title, note }));
     }
     // Every month from the first to the last, a gap where a month has no value.
     let months: Vec<YearMonth> = (0..=last.month.0 - first.month.0).map(|i| first.month.plus(i)).collect();
     let at = |m: YearMonth| series.points.iter().find(|p| p.month == m);
     let percent = series.metric.is_rate();
-    let decimals = 1;
 
     let limits: Vec<&Limits> = series.points.iter().filter_map(|p| p.limits.as_ref()).collect();
     let highest = series.points.iter().map(|p| p.value).chain(limits.iter().map(|l| l.upper)).chain(series.target).fold(0.0, f64::max);
@@ -98,23 +100,15 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
     let earlier = signals::earlier_signals(series);
     let last_limits = last.limits.unwrap_or(Limits { mean: 0.0, lower: 0.0, upper: 0.0, near_lower: 0.0, near_upper: 0.0 });
     let value = |v: f64| signals::value_text(series.metric, v, decimals);
-    let top = if percent { 100.0 } else { f64::INFINITY };
-    let limits_text = match (last_limits.lower < 0.0, last_limits.upper > top) {
-        (false, false) => format!("the process limits are {} and {}", value(last_limits.lower), value(last_limits.upper)),
-        (true, _) => {
-            format!("the upper process limit is {}; the lower is below zero, so no month can fall below it", value(last_limits.upper))
-        }
-        (false, true) => {
-            format!("the lower process limit is {}; the upper is above 100%, so no month can pass it", value(last_limits.lower))
-        }
-    };
-    let mut description = format!(
-        "Statistical process control chart of {} each month ({}), {}. The average is {}; {limits_text}. Latest month: {latest}.",
+    let range = signals::usual_range(series, last, decimals).unwrap_or_default();
+    let description = format!(
+        "Statistical process control chart of {} each month ({}), {}. The average is {}; the normal range (the process limits) is {range} a month. Latest month: {latest}.",
         signals::series_subject(series),
         signals::cohort_words(series.cohort),
         span(&months),
         value(last_limits.mean),
     );
+    let mut description = description;
     if !earlier.is_empty() {
         description.push_str(&format!(" Earlier signals: {}.", earlier.join("; ")));
     }
@@ -193,8 +187,9 @@ fn chart(series: &SpcSeries) -> Result<Drawn> {
     Ok(Drawn::Chart(Chart {
         name: name.into(),
         caption: format!(
-            "Each dot is a month, {}. The solid line is the average and the dashed lines the process limits, worked out from the months shown: a month outside the limits, 7 months in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 months close to a limit is a signal, coloured blue (round) where it is an improvement and orange (square) where it is a concern; grey dots are normal variation.",
-            span(&months)
+            "Each dot is a month, {}. The solid line is the average and the dashed lines the process limits, worked out from the months shown (or the baseline months set): a month outside the limits, 7 months in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 months close to a limit is a signal, coloured blue (round) where it is an improvement and orange (square) where it is a concern{}; grey dots are normal variation.",
+            span(&months),
+            if series.better == crate::metrics::Better::Neutral { ", purple (diamond) where neither is better" } else { "" }
         ),
         data,
         title,

@@ -196,7 +196,10 @@ impl Config {
 
     /// What the charts need.
     pub fn chart_context(&self) -> ChartContext {
-        ChartContext { targets: self.targets.iter().filter_map(|(metric, target)| Some((*metric, target.target?))).collect() }
+        ChartContext {
+            targets: self.targets.iter().filter_map(|(metric, target)| Some((*metric, target.target?))).collect(),
+            decimals: self.details.decimals,
+        }
     }
 
     /// What the report's view of the data needs besides the figures.

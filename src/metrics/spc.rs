@@ -153,15 +153,6 @@ impl SpcSeries {
     pub fn latest(&self) -> Option<&SpcPoint> {
         self.points.last()
     }
-
-    /// The months of the run that holds the latest month's signal, first and
-    /// last (the whole run of its kind that ends with the latest month).
-    pub fn latest_run(&self) -> Option<(YearMonth, usize)> {
-        let last = self.points.last()?;
-        let signal = last.signal?;
-        let run = self.points.iter().rev().take_while(|p| p.signal == Some(signal)).count();
-        Some((self.points[self.points.len() - run].month, run))
-    }
 }
 
 /// Charts every series METRICS.md names that the input can give: `value`

@@ -97,7 +97,16 @@ pub(super) fn summaries(metrics: &Metrics, numbers: Numbers) -> Vec<SpcSummary> 
                 metric: series.metric.id(),
                 title: signals::series_name(series),
                 month: point.map(|p| p.month.long_name()).unwrap_or_default(),
-                value: point.map(|p| value(p.value)).unwrap_or_default(),
+                // A month other than the period end (no value since) says which month it is.
+                value: point
+                    .map(|p| {
+                        if p.month == metrics.windows.period_end {
+                            value(p.value)
+                        } else {
+                            format!("{} ({})", value(p.value), p.month.short_name())
+                        }
+                    })
+                    .unwrap_or_default(),
                 mean: limits.map(|l| value(l.mean)).unwrap_or_default(),
                 range: point.and_then(|p| signals::usual_range(series, p, decimals)).unwrap_or_default(),
                 signal: point.and_then(|p| p.signal).map(|(s, _)| s.id()),
@@ -134,7 +143,7 @@ pub(super) fn table(summaries: &[SpcSummary], month: &str) -> Table {
         ];
         table.row(s.title.clone(), cells, s.metric.starts_with("pct_"));
     }
-    let table = table.note("Average and normal range (the process limits) from the months charted, as NHS England's Making Data Count method sets them: a month outside the range, 7 in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 close to a limit is a signal; anything else is normal variation, not a change in performance.")
+    let table = table.note("Average and normal range (the process limits) from the months charted (or the baseline months set), as NHS England's Making Data Count method sets them: a month outside the range, 7 in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 close to a limit is a signal; anything else is normal variation, not a change in performance.")
 ;
     if summaries.iter().any(|s| s.target.is_some()) {
         table.note("Assurance compares the target with the normal range: met every month when the whole range is on the right side of it, hit and miss when the target lies within it, missed every month without a change in the service when the whole range is on the wrong side.")

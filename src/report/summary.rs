@@ -214,7 +214,8 @@ pub(super) fn targets(context: &ReportContext, metrics: &Metrics, numbers: Numbe
 }
 
 /// How far the year to date is from the target, in words that say which
-/// side: "4.3 points short", "met, 1.2 points to spare", "met exactly".
+/// side: "4.3 percentage points short", "166 over", "met, 1.2 percentage
+/// points to spare", "met exactly". Met as `rag` judges it.
 fn gap_words(value: f64, target: f64, better: Better, percent: bool, numbers: Numbers) -> String {
     let beyond = match better {
         Better::Lower => target - value,
@@ -222,16 +223,24 @@ fn gap_words(value: f64, target: f64, better: Better, percent: bool, numbers: Nu
     };
     let d = numbers.decimals;
     let amount = if percent {
-        format!("{:.d$} points", beyond.abs())
-    } else if (beyond.fract()).abs() < 1e-9 {
+        let printed = format!("{:.d$}", beyond.abs());
+        let smallest = format!("{:.d$}", 10f64.powi(-(d as i32)));
+        match printed.chars().all(|c| c == '0' || c == '.') {
+            true => format!("less than {smallest} percentage point"),
+            false if printed.trim_end_matches('0').trim_end_matches('.') == "1" => "1 percentage point".to_string(),
+            false => format!("{printed} percentage points"),
+        }
+    } else if beyond.fract().abs() < 1e-9 {
         crate::format::thousands(beyond.abs().round() as u64)
     } else {
         format!("{:.d$}", beyond.abs())
     };
-    if amount.trim_end_matches(" points").chars().all(|c| c == '0' || c == '.' || c == ',') {
+    if beyond.abs() <= 1e-9 {
         "met exactly".into()
     } else if beyond > 0.0 {
         format!("met, {amount} to spare")
+    } else if better == Better::Lower {
+        format!("{amount} over")
     } else {
         format!("{amount} short")
     }
@@ -275,10 +284,12 @@ mod tests {
     #[test]
     fn the_gap_to_a_target_says_which_side_in_words() {
         let numbers = Numbers { decimals: 1 };
-        assert_eq!(gap_words(75.7, 80.0, Better::Higher, true, numbers), "4.3 points short");
-        assert_eq!(gap_words(81.24, 80.0, Better::Higher, true, numbers), "met, 1.2 points to spare");
-        assert_eq!(gap_words(80.02, 80.0, Better::Higher, true, numbers), "met exactly");
-        assert_eq!(gap_words(1166.0, 1000.0, Better::Lower, false, numbers), "166 short");
+        assert_eq!(gap_words(75.7, 80.0, Better::Higher, true, numbers), "4.3 percentage points short");
+        assert_eq!(gap_words(81.24, 80.0, Better::Higher, true, numbers), "met, 1.2 percentage points to spare");
+        assert_eq!(gap_words(80.0, 80.0, Better::Higher, true, numbers), "met exactly");
+        assert_eq!(gap_words(79.98, 80.0, Better::Higher, true, numbers), "less than 0.1 percentage point short");
+        assert_eq!(gap_words(79.0, 80.0, Better::Higher, true, Numbers { decimals: 0 }), "1 percentage point short");
+        assert_eq!(gap_words(1166.0, 1000.0, Better::Lower, false, numbers), "166 over");
         assert_eq!(gap_words(900.0, 1000.0, Better::Lower, false, numbers), "met, 100 to spare");
     }
 }
