@@ -163,7 +163,7 @@ pub fn latest_reading(series: &SpcSeries, decimals: usize) -> Option<String> {
                 Signal::Outside => {
                     let limit = if direction == Direction::Up { limits.upper } else { limits.lower };
                     let limit = value_text(series.metric, limit, decimals);
-                    let of = if series.metric.is_rate() { format!("share of {what}, {value},") } else { format!("{value}") };
+                    let of = if series.metric.is_rate() { format!("share of {what}, {value},") } else { value.clone() };
                     format!(
                         "a signal: {month}'s {of} is {} limit of {limit}, {verdict}",
                         if direction == Direction::Up { "above the upper" } else { "below the lower" }
