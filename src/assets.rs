@@ -26,6 +26,8 @@ pub const TEMPLATE_FILES: &[(&str, &str)] = &[
 
 /// The sans-serif family the PDF and the charts use (SIL OFL, shipped in assets/fonts).
 pub const FONT_FAMILY: &str = "Liberation Sans";
+/// The web edition's stylesheet, inlined in report.html.
+pub const WEB_STYLESHEET: &str = include_str!("../report_templates/web.css");
 pub const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
 pub const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
 pub const FONT_ITALIC: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Italic.ttf");

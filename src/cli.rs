@@ -94,6 +94,10 @@ pub struct BuildArgs {
     /// Also write each chart as a PNG (twice its SVG size) beside the SVG.
     #[arg(long)]
     pub png: bool,
+    /// Also write the web edition, report.html: the same paper as one
+    /// accessible, self-contained page.
+    #[arg(long)]
+    pub html: bool,
     /// Refuse to write anything while the paper shows a commentary
     /// placeholder, a cover detail to set or init's starter text, or the
     /// commentary holds a number that matches no figure of the paper.
@@ -189,6 +193,7 @@ impl BuildArgs {
             commentary: self.commentary.clone(),
             output: self.out.clone(),
             png: self.png,
+            html: self.html,
             emit_bundle: self.emit_bundle.clone(),
             ..self.input.overrides()
         }

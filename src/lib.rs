@@ -122,7 +122,7 @@ fn build_figures(
         (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     timings.stages.insert(export_stage, ("export", export_took));
-    let Paper { charts, commentary, data, inputs, findings, rendered, date } = paper?;
+    let Paper { charts, commentary, data, inputs, findings, rendered, html, date } = paper?;
     let (metrics_csv, spc_csv) = metrics_csv?;
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
@@ -183,6 +183,9 @@ fn build_figures(
     files.push(OutputFile::new("metrics.csv", metrics_csv));
     files.push(OutputFile::new("spc.csv", spc_csv));
     files.push(OutputFile::new("report.pdf", rendered.pdf));
+    if let Some(html) = html {
+        files.push(OutputFile::new("report.html", html.html.into_bytes()));
+    }
     let bundle = if config.emit_bundle.is_some() {
         inputs.bundle().into_iter().map(|(path, bytes)| OutputFile::new(path, bytes)).collect()
     } else {
@@ -213,6 +216,8 @@ struct Paper {
     inputs: render::CompileInputs,
     findings: Vec<NumberFinding>,
     rendered: render::Rendered,
+    /// The web edition, with `--html`.
+    html: Option<render::RenderedHtml>,
     /// The date the paper carries: the meeting's, or the last day of the period.
     date: chrono::NaiveDate,
 }
@@ -250,7 +255,8 @@ fn draw_and_render(
     let rendered = timings.time("render", || render::render_pdf(&inputs, date))?;
     timings.stages.push((" layout", rendered.layout));
     timings.stages.push((" pdf", rendered.pdf_export));
-    Ok(Paper { charts, commentary, data, inputs, findings, rendered, date })
+    let html = if config.html { Some(timings.time("html", || render::render_html(&inputs))?) } else { None };
+    Ok(Paper { charts, commentary, data, inputs, findings, rendered, html, date })
 }
 
 fn read_commentary(path: Option<&Path>) -> Result<CommentaryFile> {

@@ -60,7 +60,7 @@ impl Drawn {
 }
 
 /// The values a chart shows, as a table: readable column names, values as plotted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ChartData {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,

@@ -36,6 +36,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     /// Also write each chart as a PNG.
     pub png: bool,
+    /// Also write the web edition (report.html).
+    pub html: bool,
     /// Also write what the compiler sees to this folder.
     pub emit_bundle: Option<PathBuf>,
 }
@@ -59,6 +61,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Write each chart as a PNG beside its SVG.
     pub png: bool,
+    /// Write the web edition, report.html.
+    pub html: bool,
     /// No input files: the bundled fictional example is read.
     pub example_data: bool,
     /// Write the template, data.json, charts and fonts here (`--emit-bundle`).
@@ -170,6 +174,7 @@ impl Config {
             commentary,
             output,
             png: overrides.png,
+            html: overrides.html,
             example_data: uses_example,
             emit_bundle: overrides.emit_bundle,
             authority_set,

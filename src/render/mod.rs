@@ -3,11 +3,13 @@
 //! printed tables as a workbook (`workbook`). Layout lives in the
 //! templates; this module decides only what the compiler may see.
 
+mod html;
 mod inputs;
 mod pdf;
 mod template;
 mod workbook;
 
+pub use html::{render_html, RenderedHtml};
 pub use inputs::CompileInputs;
 pub use pdf::{forget_old_layouts, render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
 pub use template::{Template, TemplateSource};

@@ -63,8 +63,16 @@ pub fn forget_old_layouts() {
     typst::comemo::evict(4);
 }
 
-/// Compiles the template with its data and charts into PDF/UA-1 bytes.
-pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Rendered> {
+/// Which edition a compile makes: the printed paper, or the web page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Edition {
+    Paper,
+    Web,
+}
+
+/// A compiled document of kind `D` (paged, or HTML) and its warnings, from
+/// the in-memory inputs only; an error names each place once.
+pub(super) fn compile<D: typst::foundations::Output>(inputs: &CompileInputs, edition: Edition) -> Result<(D, Vec<String>, Vec<Source>)> {
     let mut sources = Vec::new();
     for (name, text) in &inputs.sources {
         sources.push(Source::new(file_id(name)?, text.clone()));
@@ -80,8 +88,15 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
         .comemo_evict_max_age(None)
         .build();
     let main = file_id(&inputs.main)?;
-    let started = Instant::now();
-    let compiled = engine.compile::<_, PagedDocument>(main);
+    let compiled = match edition {
+        Edition::Paper => engine.compile::<_, D>(main),
+        // The templates read `sys.inputs.edition` to set the web edition's markup.
+        Edition::Web => {
+            let mut inputs = typst::foundations::Dict::new();
+            inputs.insert("edition".into(), Value::Str("web".into()));
+            engine.compile_with_input::<_, _, D>(main, inputs)
+        }
+    };
     let warnings = describe_all(compiled.warnings.iter(), &sources);
     let document = compiled.output.map_err(|e| match e {
         typst_as_lib::TypstAsLibError::TypstSource(diagnostics) => anyhow!(
@@ -91,6 +106,13 @@ pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Ren
         ),
         other => anyhow!("the template {} did not compile: {other}", inputs.main),
     })?;
+    Ok((document, warnings, sources))
+}
+
+/// Compiles the template with its data and charts into PDF/UA-1 bytes.
+pub fn render_pdf(inputs: &CompileInputs, date: chrono::NaiveDate) -> Result<Rendered> {
+    let started = Instant::now();
+    let (document, warnings, sources) = compile::<PagedDocument>(inputs, Edition::Paper)?;
 
     let layout = started.elapsed();
     let mut placeholders = labelled(&document, PLACEHOLDER_LABEL);
@@ -157,7 +179,7 @@ fn labelled(document: &PagedDocument, label: &str) -> Vec<String> {
 
 /// Each diagnostic once (Typst repeats one error for every place it is
 /// reached from), described by `describe`.
-fn describe_all<'a>(diagnostics: impl Iterator<Item = &'a SourceDiagnostic>, sources: &[Source]) -> Vec<String> {
+pub(super) fn describe_all<'a>(diagnostics: impl Iterator<Item = &'a SourceDiagnostic>, sources: &[Source]) -> Vec<String> {
     let mut seen = Vec::new();
     for diagnostic in diagnostics {
         let text = describe(diagnostic, sources);

@@ -13,6 +13,8 @@ pub struct ChartRef {
     pub title: String,
     pub caption: String,
     pub alt: String,
+    /// What it shows, as a table (the web edition prints it under the chart).
+    pub data: crate::charts::ChartData,
 }
 
 /// A chart the input could not support, and the note the paper shows instead.
@@ -33,6 +35,7 @@ pub(super) fn chart_refs(charts: &Charts) -> Vec<ChartRef> {
             title: c.title.clone(),
             caption: c.caption.clone(),
             alt: c.alt.clone(),
+            data: c.data.clone(),
         })
         .collect()
 }
