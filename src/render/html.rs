@@ -29,9 +29,10 @@ pub fn render_html(inputs: &CompileInputs) -> Result<RenderedHtml> {
 /// The page as published: the stylesheet inline in its head, `lang` as en-GB.
 fn finish(html: &str) -> String {
     let style = format!("<style>\n{}</style>\n", assets::WEB_STYLESHEET);
-    let mut page = html.replacen("</head>", &format!("{style}</head>"), 1);
-    if !page.contains("lang=\"en-GB\"") {
-        page = page.replacen("<html", "<html lang=\"en-GB\"", 1);
+    let page = html.replacen("</head>", &format!("{style}</head>"), 1);
+    // The language as the paper sets it (English, Great Britain), whatever Typst wrote.
+    match (page.find("<html"), page.find("<head")) {
+        (Some(start), Some(head)) if start < head => format!("{}<html lang=\"en-GB\">\n  {}", &page[..start], page[head..].trim_start()),
+        _ => page,
     }
-    page
 }

@@ -129,11 +129,15 @@ pub(super) fn summaries(metrics: &Metrics, numbers: Numbers) -> Vec<SpcSummary> 
 
 /// The same as a table: one row per series.
 pub(super) fn table(summaries: &[SpcSummary], month: &str) -> Table {
+    // Target and assurance only when a series has a target, as the paper prints it.
+    let targets = summaries.iter().any(|s| s.target.is_some());
     let columns = ["Measure", month, "Average", "Normal range", "What the chart shows", "Target", "Assurance"];
-    let mut table = Table::new("spc", "Signal or normal variation: the latest month", columns.map(String::from).to_vec());
+    let shown = if targets { 7 } else { 5 };
+    let mut table =
+        Table::new("spc", "Signal or normal variation: the latest month", columns[..shown].iter().map(|c| c.to_string()).collect());
     for s in summaries {
         let range = if s.range.is_empty() { String::new() } else { capitalise(&s.range) };
-        let cells = vec![
+        let cells = [
             s.value.clone(),
             s.mean.clone(),
             range,
@@ -141,6 +145,7 @@ pub(super) fn table(summaries: &[SpcSummary], month: &str) -> Table {
             s.target.clone().unwrap_or_else(|| "none".into()),
             s.assurance_words.clone(),
         ];
+        let cells = cells[..shown - 1].to_vec();
         table.row(s.title.clone(), cells, s.metric.starts_with("pct_"));
     }
     let table = table.note("Average and normal range (the process limits) from the months charted (or the baseline months set), as NHS England's Making Data Count method sets them: a month outside the range, 7 in a row on one side of the average, 7 rising or falling one after another, or 2 of 3 close to a limit is a signal; anything else is normal variation, not a change in performance.")
