@@ -36,12 +36,15 @@ pub enum Command {
         #[arg(long, value_name = "NAME", default_value = "overview")]
         template: String,
     },
+    /// Build the paper and its web edition, rebuild on every change, and
+    /// serve both on 127.0.0.1, reloading the page after each rebuild.
+    Serve(ServeArgs),
     /// Write deterministic synthetic episode data (for trying the tool and for benchmarks).
     Synth(SynthArgs),
 }
 
 /// Options every command that reads episodes shares.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct InputArgs {
     /// Configuration file (YAML). Without one, the built-in defaults apply.
     #[arg(short, long, value_name = "CONFIG")]
@@ -75,7 +78,7 @@ impl From<LayoutArg> for Layout {
     }
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct BuildArgs {
     #[command(flatten)]
     pub input: InputArgs,
@@ -117,6 +120,21 @@ pub struct BuildArgs {
     /// each in OUT/<authority>/, and a regional summary paper in OUT.
     #[arg(long, value_enum, value_name = "COLUMN", conflicts_with_all = ["emit_bundle", "commentary", "final_version"])]
     pub by: Option<ByColumn>,
+    /// Keep running: rebuild whenever the configuration, commentary,
+    /// template folder or input files change (figures are kept when only
+    /// the commentary or template changed). Ctrl-C stops.
+    #[arg(long, conflicts_with = "by")]
+    pub watch: bool,
+}
+
+/// `serve`: build, then watch and serve the web edition and the PDF.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// Port on 127.0.0.1 (0: any free port, printed at the start).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
 }
 
 /// What `build --by` splits the extract by.

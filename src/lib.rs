@@ -41,6 +41,7 @@ use crate::report::{CommentaryFile, NumberFinding, ReportData, TemplateSlot};
 use crate::timings::Timings;
 
 /// The figures and how the rows behind them were read.
+#[derive(Clone)]
 pub struct Figures {
     pub quality: DataQuality,
     pub metrics: Metrics,
@@ -101,6 +102,13 @@ impl BuildOutput {
 pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let mut timings = Timings::default();
     let figures = compute(config, &mut timings)?;
+    build_figures(config, figures, gate, timings, None)
+}
+
+/// Every stage after the metrics, from figures already computed (a
+/// rebuild of `build --watch` keeps them when only the commentary or the
+/// template changed).
+pub fn build_from(config: &Config, figures: Figures, gate: Gate, timings: Timings) -> Result<BuildOutput> {
     build_figures(config, figures, gate, timings, None)
 }
 

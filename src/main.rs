@@ -4,6 +4,7 @@
 mod cli;
 mod cmd;
 mod progress;
+mod server;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(&args),
         Command::Init { dir, template } => cmd::init::run(&dir, &template),
         Command::Synth(args) => cmd::synth::run(&args),
+        Command::Serve(args) => cmd::serve::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -22,6 +22,10 @@ pub fn run(args: &BuildArgs) -> Result<()> {
     if args.by == Some(ByColumn::Authority) {
         return run_by_authority(args, &config, gate, &folder, started);
     }
+    if args.watch {
+        drop(folder);
+        return super::watch::run(args, &mut |_| {});
+    }
     let bundle_folder = config.emit_bundle.as_deref().map(OutputFolder::claim).transpose()?;
     let mut built = missing_report::build(&config, gate)?;
     built.timings.time("write", || folder.write(&built.files))?;
@@ -29,36 +33,7 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         bundle_folder.write(&built.bundle)?;
         eprintln!("wrote the bundle to {} (build it with the command in {})", dir.display(), dir.join("README.txt").display());
     }
-    for warning in &built.warnings {
-        eprintln!("template warning: {warning}");
-    }
-    if built.example_data {
-        eprintln!(
-            "EXAMPLE DATA: these figures are the bundled fictional example's, not a council's; set input.files to build a real paper"
-        );
-    }
-    eprint!("{}", built.quality);
-    eprintln!(
-        "wrote {} ({} pages), {} chart(s), {} table(s) in {} and tables/, and {}",
-        config.output.join("report.pdf").display(),
-        built.pages,
-        built.chart_count(),
-        built.tables,
-        config.output.join("tables.xlsx").display(),
-        config.output.join("metrics.csv").display()
-    );
-    if !built.placeholders.is_empty() {
-        eprintln!("commentary still to write (placeholders shown): {}", built.placeholders.join(", "));
-    }
-    if !built.starter_slots.is_empty() {
-        eprintln!("commentary still holding init's starter text: {}", built.starter_slots.join(", "));
-    }
-    for finding in &built.number_findings {
-        eprintln!("number check: {finding}");
-    }
-    if !built.unset_details.is_empty() {
-        eprintln!("cover details still to set in the configuration (marked in the paper): {}", built.unset_details.join(", "));
-    }
+    super::said::say_what_was_built(&built, &config);
     if args.timings {
         eprint!("{}", built.timings.table(started.elapsed()));
     }

@@ -4,5 +4,8 @@
 pub mod build;
 pub mod init;
 pub mod metrics;
+pub mod said;
+pub mod serve;
 pub mod synth;
 pub mod validate;
+pub mod watch;
