@@ -181,7 +181,7 @@ fn every_template_s_web_edition_holds_the_paper_s_headings_and_tables_and_passes
                 assert!(bad.is_empty(), "{template} {data}: serious or critical violations {bad:?}");
                 if data == "example" {
                     screenshot(&page, browser, 1280, &format!("{template}-desktop.png"));
-                    screenshot(&page, browser, 360, &format!("{template}-phone.png"));
+                    screenshot(&page, browser, 320, &format!("{template}-phone.png"));
                 }
             }
         }
