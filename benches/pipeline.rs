@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use missing_report::ingest::{read_timed, IngestContext, InputFile};
 use missing_report::metrics::{compute, MetricsContext};
-use missing_report::period::ReportingYear;
 use missing_report::rules::CountingRules;
 use missing_report::synth::{write_csv, SynthConfig};
 
@@ -85,15 +84,7 @@ fn main() {
     );
     drop(file);
 
-    let context = MetricsContext {
-        rules,
-        year: ReportingYear { start_month: 4 },
-        period_end: None,
-        suppression_threshold: 0,
-        extract_months: None,
-        spc: Default::default(),
-        targets: Default::default(),
-    };
+    let context = MetricsContext::with_rules(rules);
     let (metrics, times) = timed(|| compute(&data, &context).expect("metrics"));
     report("metrics", &times, format!("({} export rows)", metrics.export_rows().len()));
     let (csv, times) = timed(|| metrics.to_csv_bytes().expect("export"));

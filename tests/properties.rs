@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use missing_report::ingest::{read, IngestContext, InputFile};
 use missing_report::metrics::{compute, Metrics, MetricsContext, Value};
-use missing_report::period::ReportingYear;
 use missing_report::rules::CountingRules;
 use proptest::prelude::*;
 
@@ -68,15 +67,7 @@ fn metrics_of(specs: &[Spec], threshold: u32) -> Metrics {
     let file = InputFile { name: "generated.csv".into(), bytes: to_csv(specs).into_bytes() };
     let rules = CountingRules::default();
     let (episodes, _) = read(&[file], &IngestContext::new(&rules)).expect("generated rows are valid");
-    let context = MetricsContext {
-        rules,
-        year: ReportingYear { start_month: 4 },
-        period_end: None,
-        suppression_threshold: threshold,
-        extract_months: None,
-        spc: Default::default(),
-        targets: Default::default(),
-    };
+    let context = MetricsContext { suppression_threshold: threshold, ..MetricsContext::with_rules(rules) };
     compute(&episodes, &context).expect("metrics compute")
 }
 

@@ -40,6 +40,23 @@ pub struct MetricsContext {
     pub targets: BTreeMap<Metric, Target>,
 }
 
+impl MetricsContext {
+    /// The defaults with `rules`: a year from April, the period ending with
+    /// the data, no suppression, the default SPC and no targets (tests and
+    /// benchmarks).
+    pub fn with_rules(rules: CountingRules) -> Self {
+        MetricsContext {
+            rules,
+            year: ReportingYear { start_month: 4 },
+            period_end: None,
+            suppression_threshold: 0,
+            extract_months: None,
+            spc: SpcSettings::default(),
+            targets: BTreeMap::new(),
+        }
+    }
+}
+
 /// Everything the later stages need, computed once.
 #[derive(Debug, Clone)]
 pub struct Metrics {

@@ -11,15 +11,7 @@ use crate::rules::CountingRules;
 fn compute_from(csv: &str, rules: CountingRules) -> Metrics {
     let file = InputFile { name: "t.csv".into(), bytes: csv.as_bytes().to_vec() };
     let (episodes, _) = read(&[file], &IngestContext::new(&rules)).unwrap();
-    let context = MetricsContext {
-        rules,
-        year: ReportingYear { start_month: 4 },
-        period_end: None,
-        suppression_threshold: 0,
-        extract_months: None,
-        spc: Default::default(),
-        targets: Default::default(),
-    };
+    let context = MetricsContext::with_rules(rules);
     compute(&episodes, &context).unwrap()
 }
 
