@@ -201,27 +201,14 @@ fn chart_series(
     let starts: Vec<usize> = rebase.iter().filter_map(|month| values.iter().position(|(m, _)| m >= month)).collect();
     let numbers: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
     let charted = xmr::chart(&numbers, &starts, options);
-    let mut bounds: Vec<usize> = starts.iter().copied().filter(|s| *s > 0).collect();
-    bounds.extend([0, values.len()]);
-    bounds.sort_unstable();
-    bounds.dedup();
-    let mut points = Vec::with_capacity(values.len());
-    for group in bounds.windows(2) {
-        let long_enough = values.len() >= MIN_VALUES && group[1] - group[0] >= MIN_VALUES;
-        for i in group[0]..group[1] {
-            let (month, value) = values[i];
-            points.push(match long_enough {
-                true => SpcPoint {
-                    month,
-                    value,
-                    limits: Some(charted[i].limits),
-                    signal: charted[i].signal,
-                    variation: Some(Variation::of(charted[i].signal, better)),
-                },
-                false => SpcPoint { month, value, limits: None, signal: None, variation: None },
-            });
-        }
-    }
+    let points: Vec<SpcPoint> = values
+        .iter()
+        .zip(&charted)
+        .map(|(&(month, value), c)| match values.len() >= MIN_VALUES && c.group_len >= MIN_VALUES {
+            true => SpcPoint { month, value, limits: Some(c.limits), signal: c.signal, variation: Some(Variation::of(c.signal, better)) },
+            false => SpcPoint { month, value, limits: None, signal: None, variation: None },
+        })
+        .collect();
     let assurance = match (target, points.last().and_then(|p| p.limits)) {
         (Some(target), Some(limits)) => Assurance::of(&limits, target, better),
         _ => None,

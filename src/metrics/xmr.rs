@@ -74,6 +74,8 @@ impl Default for XmrOptions {
 /// One value's place on the chart.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct XmrPoint {
+    /// How many values the value's group holds (its rebase group, or the whole series).
+    pub group_len: usize,
     pub limits: Limits,
     /// -1, 0 or +1: below, on or above the mean.
     pub side: i8,
@@ -122,10 +124,8 @@ pub fn chart(values: &[f64], group_starts: &[usize], options: XmrOptions) -> Vec
     bounds.insert(0, 0);
     bounds.push(values.len());
     let mut points = Vec::with_capacity(values.len());
-    for group in bounds.windows(2) {
-        if group[0] < group[1] {
-            points.extend(chart_group(&values[group[0]..group[1]], options));
-        }
+    for group in bounds.windows(2).filter(|g| g[0] < g[1]) {
+        points.extend(chart_group(&values[group[0]..group[1]], options));
     }
     points
 }
@@ -200,7 +200,7 @@ fn chart_group(values: &[f64], options: XmrOptions) -> Vec<XmrPoint> {
             } else {
                 None
             };
-            XmrPoint { limits, side: side[i], outside: outside[i], near: near[i], signal }
+            XmrPoint { group_len: n, limits, side: side[i], outside: outside[i], near: near[i], signal }
         })
         .collect()
 }
