@@ -13,7 +13,7 @@ use super::context::ChartContext;
 use super::marks::{self, legend, legend_rows, Mark};
 use super::series::span;
 use super::style::{draw_err, draw_svg, Area, HEIGHT, TEXT};
-use crate::metrics::{Limits, Metrics, SpcPoint, SpcSeries, Variation, SPC_MIN_VALUES};
+use crate::metrics::{Limits, Metrics, SpcSeries, Variation, SPC_MIN_VALUES};
 use crate::period::YearMonth;
 use crate::signals;
 
@@ -77,6 +77,8 @@ fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
         ValueAxis::counts(axis_top(highest) / 1.12, axis_title)
     };
 
+    // The dots' entries first, each with the variation whose dot it shows.
+    let mut dots: Vec<Option<Variation>> = vec![Some(Variation::CommonCause)];
     let mut entries: Vec<(String, RGBColor, Mark)> = vec![("Normal variation".into(), COMMON_CAUSE, Mark::Dot)];
     for (variation, label) in [
         (Variation::Improvement, "Improvement"),
@@ -85,6 +87,7 @@ fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
     ] {
         if variation != Variation::Neutral || series.points.iter().any(|p| p.variation == Some(variation)) {
             entries.push((label.into(), colour(Some(variation)), Mark::Dot));
+            dots.push(Some(variation));
         }
     }
     entries.push(("Average".into(), TEXT, Mark::Line));
@@ -149,7 +152,7 @@ fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
             }
         }
         for p in &series.points {
-            dot(&mut chart, (index(p.month), clamp(p.value)), p)?;
+            dot(root, chart.backend_coord(&(index(p.month), clamp(p.value))), p.variation)?;
         }
         let mut ends = vec![(last_limits.mean, format!("Average {}", value(last_limits.mean)), TEXT)];
         for (limit, word) in [(last_limits.upper, "Upper"), (last_limits.lower, "Lower")] {
@@ -160,7 +163,9 @@ fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
         marks::end_labels(root, &chart, months.len().saturating_sub(1) as f64, &ends)?;
         label_months(root, &chart, &months)?;
         legend(root, &entries, 20)?;
-        legend_marks(root, &entries)?;
+        for (variation, (x, y)) in dots.iter().zip(marks::legend_layout(&entries, 20)) {
+            dot(root, (x + 11, y), *variation)?;
+        }
         Ok(())
     })?;
 
@@ -198,40 +203,17 @@ fn chart(series: &SpcSeries, decimals: usize) -> Result<Drawn> {
     }))
 }
 
-/// A month's dot: grey and small for normal variation, a larger blue circle
-/// for an improvement, an orange square for a concern, a purple diamond for a
-/// neutral signal.
-fn dot(chart: &mut super::axes::Chart2d<'_, '_>, at: (f64, f64), point: &SpcPoint) -> Result<()> {
-    let c = colour(point.variation);
-    match point.variation {
-        Some(Variation::Concern) => chart.draw_series([EmptyElement::at(at) + Rectangle::new([(-6, -6), (6, 6)], c.filled())]),
-        Some(Variation::Improvement) => chart.draw_series([EmptyElement::at(at) + Circle::new((0, 0), 7, c.filled())]),
-        Some(Variation::Neutral) => {
-            chart.draw_series([EmptyElement::at(at) + Polygon::new(vec![(0, -8), (8, 0), (0, 8), (-8, 0)], c.filled())])
-        }
-        _ => chart.draw_series([EmptyElement::at(at) + Circle::new((0, 0), 5, c.filled())]),
+/// A month's dot at a point of the canvas: grey and small for normal
+/// variation, a larger blue circle for an improvement, an orange square for
+/// a concern, a purple diamond for a neutral signal. The chart and its
+/// legend draw the same dots.
+fn dot(root: &Area<'_>, (x, y): (i32, i32), variation: Option<Variation>) -> Result<()> {
+    let fill = colour(variation).filled();
+    match variation {
+        Some(Variation::Concern) => root.draw(&Rectangle::new([(x - 6, y - 6), (x + 6, y + 6)], fill)),
+        Some(Variation::Improvement) => root.draw(&Circle::new((x, y), 7, fill)),
+        Some(Variation::Neutral) => root.draw(&Polygon::new(vec![(x, y - 8), (x + 8, y), (x, y + 8), (x - 8, y)], fill)),
+        _ => root.draw(&Circle::new((x, y), 5, fill)),
     }
-    .map_err(draw_err)?;
-    Ok(())
-}
-
-/// The legend's entries for the dots drawn as their dots (the legend draws
-/// each as a short line; the dot goes over its middle).
-fn legend_marks(root: &Area<'_>, entries: &[(String, RGBColor, Mark)]) -> Result<()> {
-    let places = marks::legend_layout(entries, 20);
-    for ((label, c, _), (x, y)) in entries.iter().zip(places) {
-        let centre = (x + 11, y);
-        let fill = c.filled();
-        match label.as_str() {
-            "Normal variation" => root.draw(&Circle::new(centre, 5, fill)),
-            "Improvement" => root.draw(&Circle::new(centre, 7, fill)),
-            "Concern" => root.draw(&Rectangle::new([(centre.0 - 6, y - 6), (centre.0 + 6, y + 6)], fill)),
-            "Signal (neither better nor worse)" => {
-                root.draw(&Polygon::new(vec![(centre.0, y - 8), (centre.0 + 8, y), (centre.0, y + 8), (centre.0 - 8, y)], fill))
-            }
-            _ => continue,
-        }
-        .map_err(draw_err)?;
-    }
-    Ok(())
+    .map_err(draw_err)
 }
