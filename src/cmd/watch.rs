@@ -53,25 +53,26 @@ fn watched(args: &BuildArgs, config: Option<&Config>) -> Vec<PathBuf> {
         if let TemplateSource::File(main) = &config.template {
             paths.push(main.parent().map(Path::to_path_buf).unwrap_or_default());
         }
-        paths.extend(config.inputs.iter().filter_map(|input| match input {
-            InputLocation::Path(path) => Some(path.clone()),
-            InputLocation::BundledExample => None,
-        }));
+        paths.extend(input_files(config));
     }
     paths
 }
 
-/// What the figures are counted from: the input files as they are now and the settings that count them.
-fn figures_key(config: &Config) -> String {
-    let files: Vec<PathBuf> = config
+/// The input files the configuration names (none for the bundled example).
+fn input_files(config: &Config) -> Vec<PathBuf> {
+    config
         .inputs
         .iter()
         .filter_map(|input| match input {
             InputLocation::Path(path) => Some(path.clone()),
             InputLocation::BundledExample => None,
         })
-        .collect();
-    format!("{:?}{:?}{:?}{:?}", config.inputs, snapshot(&files), config.ingest_context(), config.metrics_context())
+        .collect()
+}
+
+/// What the figures are counted from: the input files as they are now and the settings that count them.
+fn figures_key(config: &Config) -> String {
+    format!("{:?}{:?}{:?}{:?}", config.inputs, snapshot(&input_files(config)), config.ingest_context(), config.metrics_context())
 }
 
 /// Builds, then rebuilds on every change until interrupted; `after` sees each outcome.
