@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use missing_report::config::Overrides;
 use missing_report::ingest::Layout;
@@ -39,6 +40,10 @@ pub enum Command {
     /// Build the paper and its web edition, rebuild on every change, and
     /// serve both on 127.0.0.1, reloading the page after each rebuild.
     Serve(ServeArgs),
+    /// Write the restricted watchlist (OFFICIAL-SENSITIVE: names children by
+    /// their identifiers) of children meeting a trigger in the days to the
+    /// as-of date, as a PDF and a CSV, into a folder of its own.
+    Watchlist(WatchlistArgs),
     /// Write deterministic synthetic episode data (for trying the tool and for benchmarks).
     Synth(SynthArgs),
 }
@@ -183,6 +188,23 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WatchlistArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// List the children meeting a trigger in this calendar month.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_month, conflicts_with = "as_of")]
+    pub period: Option<YearMonth>,
+    /// The date the list is as at: the window is the watchlist.window_days
+    /// days ending on it (default: rules.extract_date, else the last date in the data).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// The folder to write into: required, made readable by you only, and
+    /// refused if it is a build output folder or inside one.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct SynthArgs {
     /// Number of episode rows.
     #[arg(long, default_value_t = 4000)]
@@ -197,6 +219,10 @@ pub struct SynthArgs {
     /// names each row's (a regional extract), the episodes shared among them.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub authorities: u32,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date: write it as YYYY-MM-DD, e.g. 2024-03-31"))
 }
 
 fn parse_month(text: &str) -> Result<YearMonth, String> {

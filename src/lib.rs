@@ -28,6 +28,7 @@ pub mod signals;
 pub mod starter;
 pub mod synth;
 pub mod timings;
+pub mod watchlist;
 
 use std::path::Path;
 
@@ -427,6 +428,12 @@ fn on_every_core<T: Send>(count: usize, work: impl Fn(usize) -> Result<T> + Sync
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// The restricted watchlist from the configured inputs (`watchlist::make`,
+/// which alone holds the child identifiers).
+pub fn watchlist(config: &Config, as_of: crate::watchlist::AsOf) -> Result<crate::watchlist::Watchlist> {
+    crate::watchlist::make(&config.inputs, &config.ingest_context(), &config.watchlist_context(), as_of)
 }
 
 /// What `validate` found: every finding, and how many episodes would be counted.

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Init { dir, template } => cmd::init::run(&dir, &template),
         Command::Synth(args) => cmd::synth::run(&args),
         Command::Serve(args) => cmd::serve::run(&args),
+        Command::Watchlist(args) => cmd::watchlist::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -32,6 +32,10 @@ pub const LOCK_FILE: &str = ".missing-report.lock";
 /// A run that was killed leaves it behind; the next claim removes it.
 pub const STAGING_FOLDER: &str = ".missing-report-staging";
 
+/// The file that marks (and, while a run writes, locks) a folder holding the
+/// restricted watchlist: `build` refuses such a folder and every folder inside one.
+pub const RESTRICTED_MARKER: &str = ".missing-report-restricted";
+
 /// How many threads stage a run's files.
 const STAGING_THREADS: usize = 8;
 
@@ -65,6 +69,12 @@ impl OutputFolder {
     /// Creates `path` if needed, proves it can be written, locks it against
     /// another run and clears what a killed run staged. Call it before any work.
     pub fn claim(path: &Path) -> Result<OutputFolder> {
+        if let Some(restricted) = ancestors_holding(path, RESTRICTED_MARKER).or_else(|| restricted_below(path)) {
+            bail!(
+                "{} holds the restricted watchlist (OFFICIAL-SENSITIVE, child identifiers): a paper's output folder must be outside it; choose another folder with --out",
+                restricted.display()
+            );
+        }
         let created = !path.exists();
         std::fs::create_dir_all(path).with_context(|| format!("the output folder {} cannot be created", path.display()))?;
         let lock_path = path.join(LOCK_FILE);
@@ -160,6 +170,135 @@ impl OutputFolder {
             std::fs::rename(staging.join(&path), &target).with_context(|| format!("cannot replace {}", target.display()))?;
         }
         self.clear_staging()
+    }
+}
+
+/// The folder itself or the nearest folder above it that holds `marker`.
+fn ancestors_holding(path: &Path, marker: &str) -> Option<PathBuf> {
+    absolute(path).ancestors().find(|folder| folder.join(marker).exists()).map(Path::to_path_buf)
+}
+
+/// A folder below `path` that holds the restricted watchlist: a paper's
+/// output folder is often zipped and sent whole. Looks at the first
+/// 10,000 entries only, so a build into a large existing tree stays quick.
+fn restricted_below(path: &Path) -> Option<PathBuf> {
+    let mut folders = vec![path.to_path_buf()];
+    let mut seen = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            seen += 1;
+            if seen > 10_000 {
+                return None;
+            }
+            if entry.file_name() == RESTRICTED_MARKER {
+                return Some(folder);
+            }
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                folders.push(entry.path());
+            }
+        }
+    }
+    None
+}
+
+/// `path` from the root, following links as far as it exists (a folder
+/// yet to be made is joined on), so that two spellings of one place compare equal.
+fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut rest = Vec::new();
+    let mut existing = path.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return rest.iter().rev().fold(real, |p: PathBuf, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path,
+        }
+    }
+}
+
+/// The folder of the restricted watchlist, claimed for writing: its own
+/// folder (mode 0700, created if need be), never a paper's output folder
+/// nor inside one, holding nothing but the watchlist's files, each written
+/// readable by the owner only (mode 0600).
+#[derive(Debug)]
+pub struct RestrictedFolder {
+    path: PathBuf,
+    _lock: File,
+}
+
+impl RestrictedFolder {
+    /// `names`: the only files the folder may already hold. `paper_output`:
+    /// the configured output folder of `build` (refused, with every folder
+    /// inside it, even before anything is built there).
+    pub fn claim(path: &Path, names: &[&str], paper_output: &Path) -> Result<RestrictedFolder> {
+        let shown = path.display();
+        let place = absolute(path);
+        if place.starts_with(absolute(paper_output)) {
+            bail!(
+                "{shown} is the papers' output folder ({}) or inside it: the restricted watchlist needs a folder of its own, outside every build output",
+                paper_output.display()
+            );
+        }
+        if let Some(built) = ancestors_holding(path, LOCK_FILE) {
+            bail!(
+                "{shown} is a build output folder or inside one ({} holds {LOCK_FILE}): the restricted watchlist needs a folder of its own, outside every build output",
+                built.display()
+            );
+        }
+        if path.exists() {
+            if !path.is_dir() {
+                bail!("{shown} is a file: give --out a folder for the watchlist");
+            }
+            let entries = std::fs::read_dir(path).with_context(|| format!("cannot read the folder {shown}"))?;
+            for entry in entries {
+                let name = entry.with_context(|| format!("cannot read the folder {shown}"))?.file_name();
+                let name = name.to_string_lossy();
+                let own =
+                    name == RESTRICTED_MARKER || names.contains(&name.as_ref()) || (name.starts_with('.') && name.ends_with(".partial"));
+                if !own {
+                    bail!("{shown} holds `{name}`, which the watchlist did not write: the restricted watchlist needs a folder of its own (a new one is made with mode 0700)");
+                }
+            }
+        } else {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
+            }
+            let mut builder = std::fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(path).with_context(|| format!("cannot create the watchlist folder {shown}"))?;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+                .with_context(|| format!("cannot make {shown} readable by its owner only"))?;
+        }
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let lock = options.open(path.join(RESTRICTED_MARKER)).with_context(|| format!("cannot write to {shown}"))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => bail!("another run is writing the watchlist in {shown}: wait for it to finish"),
+            Err(std::fs::TryLockError::Error(error)) => return Err(error).with_context(|| format!("cannot lock {shown}")),
+        }
+        Ok(RestrictedFolder { path: path.to_path_buf(), _lock: lock })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every file readable by the owner only (mode 0600), each replaced only by a complete new one.
+    pub fn write(&self, files: &[OutputFile]) -> Result<()> {
+        files.iter().try_for_each(|file| write_atomically(&self.path.join(&file.path), &file.bytes, Access::OwnerOnly))
     }
 }
 

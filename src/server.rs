@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use missing_report::output;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
@@ -66,7 +67,14 @@ fn file_in(folder: &Path, request: &str) -> Option<PathBuf> {
     let relative = request.split(['?', '#']).next()?.trim_start_matches('/');
     let relative = if relative.is_empty() { "report.html" } else { relative };
     let path = Path::new(relative);
-    path.components().all(|c| matches!(c, Component::Normal(_))).then(|| folder.join(path))
+    // Hidden files (the lock, what a run stages) are not the paper's, and
+    // nothing in a folder holding the restricted watchlist is served.
+    let visible = |c: Component<'_>| matches!(c, Component::Normal(name) if !name.to_string_lossy().starts_with('.'));
+    if !path.components().all(visible) {
+        return None;
+    }
+    let restricted = path.ancestors().any(|part| folder.join(part).join(output::RESTRICTED_MARKER).exists());
+    (!restricted).then(|| folder.join(path))
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -157,6 +165,12 @@ mod tests {
         assert_eq!(file_in(folder, "/../etc/passwd"), None);
         assert_eq!(file_in(folder, "/charts/../../secret"), None);
         assert_eq!(file_in(folder, "//etc/passwd"), Some(folder.join("etc/passwd")), "a leading slash stays inside");
+        assert_eq!(file_in(folder, "/.missing-report.lock"), None);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("list")).unwrap();
+        std::fs::write(dir.path().join("list").join(output::RESTRICTED_MARKER), b"").unwrap();
+        assert_eq!(file_in(dir.path(), "/list/watchlist-OFFICIAL-SENSITIVE.csv"), None);
+        assert_eq!(file_in(dir.path(), "/report.pdf"), Some(dir.path().join("report.pdf")));
     }
 
     #[test]

@@ -284,3 +284,32 @@ fn every_module_says_why_it_exists() {
     let missing: Vec<String> = sources().into_iter().filter(|(_, text)| !text.starts_with("//!")).map(|(file, _)| file).collect();
     assert!(missing.is_empty(), "files without a `//!` header: {missing:?}");
 }
+
+#[test]
+fn child_identifiers_reach_the_watchlist_alone() {
+    let files = sources();
+    let mut offending = Vec::new();
+    // The names that carry identifiers out of ingest: only ingest (which
+    // makes them) and the watchlist (which alone receives them) say them.
+    for (file, text) in &files {
+        if file.starts_with("ingest/") || file.starts_with("watchlist/") {
+            continue;
+        }
+        for name in ["ChildIdentifiers", "ChildIdentifier", "load_identified", "read_identified"] {
+            if code(text).contains(name) {
+                offending.push(format!("{file} names {name}"));
+            }
+        }
+    }
+    // Nothing the public paper is made from reaches the watchlist: only the
+    // library's root, the configuration (its settings) and the binary do.
+    let graph = imports(&files);
+    assert!(graph["lib.rs"].contains("watchlist/mod.rs"), "the reader found the watchlist: {:?}", graph["lib.rs"]);
+    for (file, targets) in &graph {
+        if file == "lib.rs" || file.starts_with("config/") || file.starts_with("watchlist/") || is_binary_side(file) {
+            continue;
+        }
+        offending.extend(targets.iter().filter(|t| t.starts_with("watchlist/")).map(|t| format!("{file} imports {t}")));
+    }
+    assert!(offending.is_empty(), "{offending:#?}");
+}

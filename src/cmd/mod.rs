@@ -9,3 +9,4 @@ pub mod serve;
 pub mod synth;
 pub mod validate;
 pub mod watch;
+pub mod watchlist;

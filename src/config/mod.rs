@@ -24,6 +24,7 @@ use crate::period::{ReportingYear, YearMonth};
 use crate::render::TemplateSource;
 use crate::report::{ReportContext, ReportDetails};
 use crate::rules::CountingRules;
+use crate::watchlist::{WatchlistContext, WatchlistSettings};
 
 /// What the command line may override; paths are relative to the working folder.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +57,7 @@ pub struct Config {
     pub suppression_threshold: u32,
     pub targets: BTreeMap<Metric, Target>,
     pub spc: SpcSettings,
+    pub watchlist: WatchlistSettings,
     pub template: TemplateSource,
     pub commentary: Option<PathBuf>,
     pub output: PathBuf,
@@ -159,6 +161,9 @@ impl Config {
         if let Some((key, problem)) = raw.spc.problem() {
             bail!("{}configuration error: {problem}", raw.source.at(&["spc", key]));
         }
+        if let Some((key, problem)) = raw.watchlist.problem() {
+            bail!("{}configuration error: {problem}", raw.source.at(&["watchlist", key]));
+        }
         Ok(Config {
             details,
             period_end: overrides.period_end.or(raw.period.end),
@@ -170,6 +175,7 @@ impl Config {
             suppression_threshold: raw.suppression.threshold,
             targets,
             spc: raw.spc,
+            watchlist: raw.watchlist,
             template,
             commentary,
             output,
@@ -184,6 +190,27 @@ impl Config {
     /// What the ingest stage needs.
     pub fn ingest_context(&self) -> IngestContext {
         IngestContext { rules: self.rules.clone(), layout: self.layout, options: self.input.clone() }
+    }
+
+    /// What the restricted watchlist needs.
+    pub fn watchlist_context(&self) -> WatchlistContext {
+        let files = self
+            .inputs
+            .iter()
+            .map(|input| match input {
+                InputLocation::Path(path) => {
+                    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+                }
+                InputLocation::BundledExample => assets::EXAMPLE_EPISODES_NAME.to_string(),
+            })
+            .collect();
+        WatchlistContext {
+            settings: self.watchlist.clone(),
+            rules: self.rules.clone(),
+            authority: self.details.authority.clone(),
+            example_data: self.example_data,
+            files,
+        }
     }
 
     /// What the metrics stage needs.
@@ -303,6 +330,20 @@ mod tests {
         assert!(text.contains("`31/03/2025` is not a date") && text.contains("line 2"), "{text}");
         let raw = RawConfig::parse("rules:\n  extract_date: 2025-03-31\n", "c.yaml").unwrap();
         assert_eq!(raw.rules.extract_date, chrono::NaiveDate::from_ymd_opt(2025, 3, 31));
+    }
+
+    #[test]
+    fn watchlist_settings_reach_the_list_and_a_bad_one_names_its_line() {
+        let yaml = "input:\n  files: [a.csv]\nwatchlist:\n  window_days: 14\n  triggers:\n    rhi: false\n";
+        let config = Config::resolve(RawConfig::parse(yaml, "c.yaml").unwrap(), Path::new("/cfg"), Overrides::default()).unwrap();
+        let context = config.watchlist_context();
+        assert_eq!((context.settings.window_days, context.settings.triggers.rhi, context.settings.triggers.repeat), (14, false, true));
+        assert_eq!(context.files, ["a.csv"]);
+        let raw = RawConfig::parse("report:\n  title: x\nwatchlist:\n  long_episode_hours: 0\n", "c.yaml").unwrap();
+        let err = format!("{:#}", Config::resolve(raw, Path::new(""), Overrides::default()).unwrap_err());
+        assert!(err.contains("c.yaml: line 4") && err.contains("long_episode_hours must be from 1"), "{err}");
+        let err = format!("{:#}", RawConfig::parse("watchlist:\n  triggers:\n    repeat_90d: true\n", "c.yaml").unwrap_err());
+        assert!(err.contains("repeat_90d") && err.contains("line 3"), "{err}");
     }
 
     #[test]

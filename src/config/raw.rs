@@ -15,6 +15,7 @@ use crate::metrics::{Metric, SpcSettings, TargetSetting};
 use crate::period::{MonthOfYear, YearMonth};
 use crate::report::ReportDetails;
 use crate::rules::CountingRules;
+use crate::watchlist::WatchlistSettings;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -28,6 +29,8 @@ pub struct RawConfig {
     pub targets: BTreeMap<Metric, TargetSetting>,
     /// Statistical process control: months charted, baseline, rebase months.
     pub spc: SpcSettings,
+    /// The restricted watchlist: window and triggers.
+    pub watchlist: WatchlistSettings,
     /// A built-in template name, a `.typ` file or a folder holding `main.typ`.
     pub template: Option<String>,
     /// Markdown file with one `## slot` heading per commentary slot.

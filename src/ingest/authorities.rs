@@ -45,7 +45,7 @@ impl RegionalExtract<'_> {
     /// The episodes and findings of the `index`th authority's rows.
     pub fn read(&self, index: usize, context: &IngestContext) -> Result<(Episodes, DataQuality)> {
         let (_, selection) = &self.shares[index];
-        read_opened(&self.opened, context, Some(selection)).map(|(episodes, quality, _)| (episodes, quality))
+        read_opened(&self.opened, context, Some(selection)).map(|(episodes, quality, ..)| (episodes, quality))
     }
 }
 

@@ -16,6 +16,7 @@ mod episodes;
 mod error;
 mod field;
 mod file;
+mod identifiers;
 mod layout;
 mod limits;
 mod overlaps;
@@ -37,9 +38,10 @@ pub use episodes::Episodes;
 pub use error::UnusableInput;
 pub use field::Field;
 pub use file::{InputFile, InputLocation};
+pub use identifiers::{ChildIdentifier, ChildIdentifiers};
 pub use limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROW_BYTES, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNPACKED};
 pub use quality::{Action, DataQuality, Finding, QualityRule};
-pub use read::{read_timed, IngestTimings};
+pub use read::{read_identified, read_timed, IngestTimings};
 pub use unrecognised::Unrecognised;
 pub use values::{
     check_date_format, ethnicity_group, mapped_value_problem, parse_timestamp, parse_with_formats, parse_yes_no, suggest_date_format,
@@ -48,10 +50,42 @@ pub use values::{
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.
 pub fn load(inputs: &[InputLocation], context: &IngestContext) -> Result<(Episodes, DataQuality)> {
+    load_with(inputs, context, read)
+}
+
+/// `load` for the restricted watchlist: also each child's identifier.
+pub fn load_identified(inputs: &[InputLocation], context: &IngestContext) -> Result<(Episodes, DataQuality, ChildIdentifiers)> {
+    load_with(inputs, context, read_identified)
+}
+
+/// Loads the files, reads them with `read`, and refuses input with no episode to count.
+fn load_with<T: ReadResult>(
+    inputs: &[InputLocation],
+    context: &IngestContext,
+    read: impl FnOnce(&[InputFile], &IngestContext) -> Result<T>,
+) -> Result<T> {
     let files = inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
-    let (episodes, quality) = read(&files, context)?;
-    check_countable(episodes.counted(&context.rules), &quality, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
-    Ok((episodes, quality))
+    let result = read(&files, context)?;
+    let (episodes, quality) = result.parts();
+    check_countable(episodes.counted(&context.rules), quality, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
+    Ok(result)
+}
+
+/// What a read gives, whatever it holds besides.
+trait ReadResult {
+    fn parts(&self) -> (&Episodes, &DataQuality);
+}
+
+impl ReadResult for (Episodes, DataQuality) {
+    fn parts(&self) -> (&Episodes, &DataQuality) {
+        (&self.0, &self.1)
+    }
+}
+
+impl ReadResult for (Episodes, DataQuality, ChildIdentifiers) {
+    fn parts(&self) -> (&Episodes, &DataQuality) {
+        (&self.0, &self.1)
+    }
 }
 
 /// Parses already-loaded files; every row is kept or accounted for in `DataQuality`.

@@ -17,6 +17,7 @@ use super::episodes::Episodes;
 use super::error::unusable;
 use super::field::Field;
 use super::file::InputFile;
+use super::identifiers::ChildIdentifiers;
 use super::layout;
 use super::quality::DataQuality;
 use super::records::{with_rows, Rows, PARSE_CHUNK};
@@ -25,6 +26,9 @@ use super::ssd::{self, Lookups, SsdRole};
 use super::ssda903::{self, ReturnTable, ReturnTables};
 use super::values::EPOCH;
 use crate::timings::{add_time, timed};
+
+/// Each child's identifier (its key) and the number standing for it.
+pub(super) type ChildNumbers = rustc_hash::FxHashMap<String, u32>;
 
 /// How long each part of `read_timed` took: what the benchmark reports.
 #[derive(Debug, Clone, Copy, Default)]
@@ -51,18 +55,27 @@ pub struct IngestTimings {
 pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, IngestTimings)> {
     let (opened, took) = timed(|| open_inputs(files, context));
     let opened = opened?;
-    let (episodes, quality, mut timings) = read_opened(&opened, context, None)?;
+    let (episodes, quality, mut timings, _) = read_opened(&opened, context, None)?;
     timings.open = took;
     Ok((episodes, quality, timings))
 }
 
+/// `read`, keeping each child's identifier as the source holds it: for the
+/// restricted watchlist only.
+pub fn read_identified(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, ChildIdentifiers)> {
+    let opened = open_inputs(files, context)?;
+    let (episodes, quality, _, numbers) = read_opened(&opened, context, None)?;
+    Ok((episodes, quality, ChildIdentifiers::from_numbers(numbers)))
+}
+
 /// The episode files' rows (every row, or with `selection` only those it
-/// holds, one entry per episode file) into one episode table.
+/// holds, one entry per episode file) into one episode table, and the
+/// number standing for each child's identifier (dropped by all but the watchlist).
 pub(super) fn read_opened(
     opened: &OpenedInputs<'_>,
     context: &IngestContext,
     selection: Option<&[SelectedRows]>,
-) -> Result<(Episodes, DataQuality, IngestTimings)> {
+) -> Result<(Episodes, DataQuality, IngestTimings, ChildNumbers)> {
     let mut timings = IngestTimings::default();
     let OpenedInputs { episode_files, ssd, tables } = opened;
     if episode_files.is_empty() {
@@ -89,10 +102,11 @@ pub(super) fn read_opened(
     timings.cross_row_checks = took;
     checked?;
     quality.rows_kept = columns.len();
+    let numbers = std::mem::take(&mut columns.child_keys);
     let (frame, took) = timed(|| columns.finish());
     timings.frame = took;
     let frame = anyhow::Context::context(frame, "building the episode table")?;
-    Ok((Episodes { frame, columns: present, reasons: context.options.reasons.clone() }, quality, timings))
+    Ok((Episodes { frame, columns: present, reasons: context.options.reasons.clone() }, quality, timings, numbers))
 }
 
 /// Some rows of one episode file, each with its spreadsheet row: one

@@ -10,6 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::decode::Cells;
 use super::field::Field;
+use super::identifiers::AUTHORITY_SEPARATOR;
 use super::layout::Locator;
 use super::quality::{Action, Finding, QualityRule};
 use super::records::worth_threads;
@@ -186,7 +187,10 @@ impl RowReader<'_> {
         // Identifiers are an authority's own: in a regional extract the same
         // id under two authorities is two children (or two episodes).
         let (episode_id, child_id) = match get(Field::Authority) {
-            Some(authority) => (Cow::Owned(format!("{authority}\u{1f}{episode_id}")), Cow::Owned(format!("{authority}\u{1f}{child_id}"))),
+            Some(authority) => (
+                Cow::Owned(format!("{authority}{AUTHORITY_SEPARATOR}{episode_id}")),
+                Cow::Owned(format!("{authority}{AUTHORITY_SEPARATOR}{child_id}")),
+            ),
             None => (episode_id, child_id),
         };
         let Some(start) = self.timestamp(&start_text) else {

@@ -18,10 +18,11 @@ use rustc_hash::FxHashMap;
 
 use super::catalogue::{Cohort, Totals};
 use super::dimension::{age_band_labels, Dimension, EPISODES_PER_CHILD_BANDS};
+use super::repeats;
 use super::tally::{Appearances, CategoryCount, Tally};
 use super::windows::Window;
 use crate::period::YearMonth;
-use crate::rules::CountingRules;
+use crate::rules::{CountingRules, RepeatTrigger};
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -251,8 +252,7 @@ impl Rows {
             }
         }
         let is_counted: Vec<bool> = frame.column("counted")?.bool()?.iter().map(|c| c.unwrap_or(false)).collect();
-        let mut order: Vec<usize> = (0..is_counted.len()).filter(|&row| is_counted[row]).collect();
-        order.sort_by_key(|&row| (child[row], start_ms[row]));
+        let mut order = repeats::child_and_start_order(&child, &start_ms, |row| is_counted[row]);
         let counted = order.len();
         order.extend((0..is_counted.len()).filter(|&row| !is_counted[row]));
         let mut place = vec![0u32; order.len()];
@@ -279,16 +279,10 @@ impl Rows {
         (self.months.1 - self.months.0 + 1).max(0) as usize
     }
 
-    /// Marks each counted episode that is the last of `episodes` starting
-    /// within `days` (on the child-and-start order, the episode `episodes - 1`
-    /// places earlier is the same child's and started no more than `days` before).
-    fn mark_repeats(&mut self, episodes: u32, days: u32, bit: u16) {
-        let back = episodes.saturating_sub(1) as usize;
-        for row in back..self.counted {
-            let earlier = row - back;
-            if self.child[row] == self.child[earlier] && self.start_ms[row] - self.start_ms[earlier] <= days as i64 * DAY_MS {
-                self.flags[row] |= bit;
-            }
+    /// Marks each counted episode that completes a run of `trigger` (`repeats::completing`).
+    fn mark_repeats(&mut self, trigger: RepeatTrigger, bit: u16) {
+        for row in repeats::completing(&self.child[..self.counted], &self.start_ms[..self.counted], trigger) {
+            self.flags[row] |= bit;
         }
     }
 
@@ -524,8 +518,8 @@ pub fn compute(frame: &DataFrame, rules: &CountingRules, windows: &[Window], dim
     let episodes = episode_rows(frame, rules, &categorical).collect();
     let episodes = Context::context(episodes, "preparing the episodes for counting")?;
     let mut rows = Rows::read(&episodes)?;
-    rows.mark_repeats(rules.repeat.episodes, rules.repeat.days, REPEAT);
-    rows.mark_repeats(3, 30, REPEAT_30);
+    rows.mark_repeats(rules.repeat, REPEAT);
+    rows.mark_repeats(repeats::THREE_IN_30_DAYS, REPEAT_30);
 
     let span = windows.iter().map(|w| w.months().count()).max().unwrap_or(1);
     // The totals, then breakdowns one dimension at a time over the counted

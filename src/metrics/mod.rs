@@ -16,6 +16,7 @@ mod dimension;
 mod engine;
 mod export;
 mod regional;
+pub mod repeats;
 mod spc;
 #[cfg(test)]
 mod spc_cases;
