@@ -24,15 +24,19 @@ pub fn run(args: &WatchlistArgs) -> Result<()> {
         println!("EXAMPLE DATA: the fictional children of the bundled example");
     }
     let window = list.window;
+    let children = |n: usize| if n == 1 { "1 child".to_string() } else { format!("{n} children") };
     println!(
-        "watchlist as at {} ({} to {}): {} children",
+        "watchlist as at {} ({} to {}): {}",
         long_date(window.as_of),
         long_date(window.first_day),
         long_date(window.as_of),
-        list.children
+        children(list.children)
     );
-    for (trigger, children) in &list.by_trigger {
-        println!("  {trigger}: {children}");
+    for (trigger, found) in &list.by_trigger {
+        match found {
+            Ok(met) => println!("  {trigger}: {}", children(*met)),
+            Err(why) => println!("  {trigger}: not checked, {why}"),
+        }
     }
     for file in &list.files {
         println!("wrote {}", folder.path().join(&file.path).display());

@@ -75,7 +75,7 @@ pub fn csv_bytes(listed: &[ListedChild<'_>], regional: bool) -> Result<Vec<u8>> 
         row.push(child.met.iter().map(|(trigger, _)| trigger.id()).collect::<Vec<_>>().join(";"));
         for trigger in Trigger::ALL {
             let occasions = child.met.iter().find(|(t, _)| *t == trigger).map(|(_, o)| o.as_slice()).unwrap_or_default();
-            row.push(occasions_text(occasions, iso));
+            row.push(occasions_text(occasions, &iso));
         }
         row.extend(child.recent.map(|n| n.to_string()));
         row.push(iso(child.last.start));
@@ -96,7 +96,7 @@ pub fn looked_after(status: Option<bool>) -> &'static str {
 }
 
 /// Occasions as `when (note); when`, each moment written by `write`.
-pub fn occasions_text(occasions: &[Occasion], write: fn(NaiveDateTime) -> String) -> String {
+pub fn occasions_text(occasions: &[Occasion], write: &dyn Fn(NaiveDateTime) -> String) -> String {
     let texts: Vec<String> = occasions
         .iter()
         .map(|o| match &o.note {

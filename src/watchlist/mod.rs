@@ -58,8 +58,8 @@ pub struct Watchlist {
     pub files: Vec<OutputFile>,
     pub window: Window,
     pub children: usize,
-    /// Each trigger in force and how many children met it.
-    pub by_trigger: Vec<(String, usize)>,
+    /// Each trigger in force and how many children met it, or why the extract cannot show it.
+    pub by_trigger: Vec<(String, Result<usize, String>)>,
 }
 
 /// Reads the inputs with their identifiers and makes the list.
@@ -82,7 +82,14 @@ pub fn make(inputs: &[InputLocation], ingest: &IngestContext, context: &Watchlis
     let by_trigger = Trigger::ALL
         .iter()
         .filter(|t| t.in_force(&context.settings))
-        .map(|t| (t.name(&context.settings, &context.rules), listed.iter().filter(|c| c.child.met.iter().any(|(m, _)| m == t)).count()))
+        .map(|t| {
+            let met = listed.iter().filter(|c| c.child.met.iter().any(|(m, _)| m == t)).count();
+            let found = match unavailable.iter().find(|(u, _)| u == t) {
+                Some((_, why)) => Err(why.clone()),
+                None => Ok(met),
+            };
+            (t.name(&context.settings, &context.rules), found)
+        })
         .collect();
     Ok(Watchlist {
         files: vec![OutputFile::new(CSV_NAME, csv), OutputFile::new(PDF_NAME, pdf)],

@@ -29,6 +29,8 @@ struct PaperData {
     files: Vec<String>,
     triggers: Vec<TriggerLine>,
     order: &'static str,
+    /// Dates in the list omit the as-of date's year: "2024 unless shown".
+    year_note: String,
     regional: bool,
     children: Vec<ChildLine>,
 }
@@ -85,6 +87,11 @@ pub fn pdf(
             children: listed.iter().filter(|c| c.child.met.iter().any(|(t, _)| *t == trigger)).count(),
         })
         .collect();
+    let year = window.as_of.year();
+    let readable = |moment: NaiveDateTime| -> String {
+        let format = if moment.year() == year { "%-d %b %H:%M" } else { "%-d %b %Y %H:%M" };
+        moment.format(format).to_string()
+    };
     let children = listed
         .iter()
         .map(|c| ChildLine {
@@ -100,7 +107,7 @@ pub fn pdf(
                 .map(|(trigger, occasions)| MetLine {
                     name: trigger.name(settings, rules),
                     urgent: matches!(trigger, Trigger::StillMissing | Trigger::Exploitation),
-                    occasions: occasions_text(occasions, readable),
+                    occasions: occasions_text(occasions, &readable),
                 })
                 .collect(),
             recent: c.child.recent,
@@ -124,6 +131,7 @@ pub fn pdf(
         files: context.files.clone(),
         triggers,
         order: ORDER,
+        year_note: format!("{} unless shown", window.as_of.year()),
         regional,
         children,
     };
@@ -148,8 +156,4 @@ fn window_text(window: &Window) -> String {
     };
     let unit = if days == 1 { "day" } else { "days" };
     format!("{from} to {} ({days} {unit})", long_date(last))
-}
-
-fn readable(moment: NaiveDateTime) -> String {
-    moment.format("%-d %b %Y %H:%M").to_string()
 }
