@@ -4,7 +4,9 @@
 //! `ingest` → `Episodes` → `metrics` → `Metrics` → `charts` → `Charts` →
 //! `report` → `ReportData` → `render` → PDF bytes → `output`.
 //! `config` resolves the settings and builds each stage's context; the
-//! functions here run the stages in order and write nothing.
+//! functions here run the stages in order and write nothing. `watchlist`
+//! is apart: the restricted list, made from the inputs with the child
+//! identifiers that no other stage receives.
 
 pub mod assets;
 pub mod bounded;

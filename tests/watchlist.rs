@@ -98,6 +98,15 @@ fn the_hand_worked_fixture_gives_exactly_the_expected_rows_and_triggers() {
     for absent in ["WLX-OLDRUN", "WLX-NONE", "WLX-ABSENT", "WLX-AFTER"] {
         assert!(!text.contains(absent), "{absent} met no trigger but is in the PDF");
     }
+
+    // The same input gives the same bytes.
+    assert_ok(&watchlist(dir.path(), &["--as-of", "2024-03-31", "--out", "again"]));
+    for name in [PDF, CSV] {
+        assert!(
+            std::fs::read(dir.path().join("list").join(name)).unwrap() == std::fs::read(dir.path().join("again").join(name)).unwrap(),
+            "{name} differs"
+        );
+    }
 }
 
 #[test]
