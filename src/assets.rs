@@ -24,10 +24,10 @@ pub const TEMPLATE_FILES: &[(&str, &str)] = &[
     ("components.typ", include_str!("../report_templates/components.typ")),
 ];
 
-/// The sans-serif family the PDF and the charts use (SIL OFL, shipped in assets/fonts).
 /// The restricted watchlist's layout: built in only, never chosen with `--template`.
 pub const WATCHLIST_TEMPLATE: &str = include_str!("../report_templates/watchlist.typ");
 
+/// The sans-serif family the PDF and the charts use (SIL OFL, shipped in assets/fonts).
 pub const FONT_FAMILY: &str = "Liberation Sans";
 /// The web edition's stylesheet, inlined in report.html.
 pub const WEB_STYLESHEET: &str = include_str!("../report_templates/web.css");

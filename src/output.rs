@@ -69,11 +69,23 @@ impl OutputFolder {
     /// Creates `path` if needed, proves it can be written, locks it against
     /// another run and clears what a killed run staged. Call it before any work.
     pub fn claim(path: &Path) -> Result<OutputFolder> {
-        if let Some(restricted) = ancestors_holding(path, RESTRICTED_MARKER).or_else(|| restricted_below(path)) {
+        if let Some(restricted) = restricted_folder_of(path) {
             bail!(
                 "{} holds the restricted watchlist (OFFICIAL-SENSITIVE, child identifiers): a paper's output folder must be outside it; choose another folder with --out",
                 restricted.display()
             );
+        }
+        match restricted_below(path) {
+            Below::Clear => {}
+            Below::Restricted(folder) => bail!(
+                "{} holds the restricted watchlist (OFFICIAL-SENSITIVE, child identifiers) inside {}: a paper's output folder is often sent whole, so it must not hold the list; choose another folder with --out",
+                folder.display(),
+                path.display()
+            ),
+            Below::TooMany => bail!(
+                "{} holds over {LOOKED_AT_BELOW} files and folders, too many to be sure no restricted watchlist is among them: give --out a folder of its own",
+                path.display()
+            ),
         }
         let created = !path.exists();
         std::fs::create_dir_all(path).with_context(|| format!("the output folder {} cannot be created", path.display()))?;
@@ -173,32 +185,49 @@ impl OutputFolder {
     }
 }
 
+/// The restricted watchlist's folder that `path` is or lies inside, if any:
+/// `build` neither writes nor reads there.
+pub fn restricted_folder_of(path: &Path) -> Option<PathBuf> {
+    ancestors_holding(path, RESTRICTED_MARKER)
+}
+
 /// The folder itself or the nearest folder above it that holds `marker`.
 fn ancestors_holding(path: &Path, marker: &str) -> Option<PathBuf> {
     absolute(path).ancestors().find(|folder| folder.join(marker).exists()).map(Path::to_path_buf)
 }
 
-/// A folder below `path` that holds the restricted watchlist: a paper's
-/// output folder is often zipped and sent whole. Looks at the first
-/// 10,000 entries only, so a build into a large existing tree stays quick.
-fn restricted_below(path: &Path) -> Option<PathBuf> {
+/// How many entries below an output folder are looked at for a restricted watchlist.
+const LOOKED_AT_BELOW: usize = 10_000;
+
+/// What lies below a paper's output folder.
+enum Below {
+    Clear,
+    /// A folder holding the restricted watchlist.
+    Restricted(PathBuf),
+    /// More entries than `LOOKED_AT_BELOW`: not all could be looked at.
+    TooMany,
+}
+
+/// Looks below `path` (following links to folders, as a zip tool may) for
+/// the restricted watchlist: a paper's output folder is often sent whole.
+fn restricted_below(path: &Path) -> Below {
     let mut folders = vec![path.to_path_buf()];
     let mut seen = 0;
     while let Some(folder) = folders.pop() {
         for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
             seen += 1;
-            if seen > 10_000 {
-                return None;
+            if seen > LOOKED_AT_BELOW {
+                return Below::TooMany;
             }
             if entry.file_name() == RESTRICTED_MARKER {
-                return Some(folder);
+                return Below::Restricted(folder);
             }
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
                 folders.push(entry.path());
             }
         }
     }
-    None
+    Below::Clear
 }
 
 /// `path` from the root, following links as far as it exists (a folder
@@ -255,14 +284,20 @@ impl RestrictedFolder {
                 bail!("{shown} is a file: give --out a folder for the watchlist");
             }
             let entries = std::fs::read_dir(path).with_context(|| format!("cannot read the folder {shown}"))?;
+            let mut left_partial = Vec::new();
             for entry in entries {
-                let name = entry.with_context(|| format!("cannot read the folder {shown}"))?.file_name();
+                let entry = entry.with_context(|| format!("cannot read the folder {shown}"))?;
+                let name = entry.file_name();
                 let name = name.to_string_lossy();
-                let own =
-                    name == RESTRICTED_MARKER || names.contains(&name.as_ref()) || (name.starts_with('.') && name.ends_with(".partial"));
-                if !own {
+                if name.starts_with('.') && name.ends_with(PARTIAL) {
+                    left_partial.push(entry.path());
+                } else if name != RESTRICTED_MARKER && !names.contains(&name.as_ref()) {
                     bail!("{shown} holds `{name}`, which the watchlist did not write: the restricted watchlist needs a folder of its own (a new one is made with mode 0700)");
                 }
+            }
+            // What a killed run half wrote holds identifiers too.
+            for path in left_partial {
+                std::fs::remove_file(&path).with_context(|| format!("cannot remove {} left by an earlier run", path.display()))?;
             }
         } else {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -296,9 +331,26 @@ impl RestrictedFolder {
         &self.path
     }
 
-    /// Every file readable by the owner only (mode 0600), each replaced only by a complete new one.
+    /// Every file readable by the owner only (mode 0600): all written in
+    /// full first, then each renamed into place, so a failure replaces
+    /// nothing and this list never stands beside part of the last one.
     pub fn write(&self, files: &[OutputFile]) -> Result<()> {
-        files.iter().try_for_each(|file| write_atomically(&self.path.join(&file.path), &file.bytes, Access::OwnerOnly))
+        let mut written = Vec::new();
+        for file in files {
+            let target = self.path.join(&file.path);
+            let temporary = partial_path(&target);
+            written.push((temporary.clone(), target));
+            if let Err(error) = write_synced(&temporary, &file.bytes, Some(0o600)) {
+                for (temporary, _) in &written {
+                    let _ = std::fs::remove_file(temporary);
+                }
+                return Err(error.context(format!("nothing in {} was replaced", self.path.display())));
+            }
+        }
+        for (temporary, target) in &written {
+            std::fs::rename(temporary, target).with_context(|| format!("cannot replace {}", target.display()))?;
+        }
+        Ok(())
     }
 }
 
@@ -315,8 +367,7 @@ pub enum Access {
 pub fn write_atomically(path: &Path, bytes: &[u8], access: Access) -> Result<()> {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).with_context(|| format!("cannot create folder {}", folder.display()))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
-    let temporary = folder.join(format!(".{name}.{}.partial", std::process::id()));
+    let temporary = partial_path(path);
     let mode = (access == Access::OwnerOnly).then_some(0o600);
     if let Err(error) = write_synced(&temporary, bytes, mode) {
         let _ = std::fs::remove_file(&temporary);
@@ -326,6 +377,15 @@ pub fn write_atomically(path: &Path, bytes: &[u8], access: Access) -> Result<()>
         let _ = std::fs::remove_file(&temporary);
         format!("cannot replace {}", path.display())
     })
+}
+
+/// The end of the name of a file being written, before it is renamed into place.
+const PARTIAL: &str = ".partial";
+
+/// Where `path` is written before it is renamed into place: beside it, hidden.
+fn partial_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    path.with_file_name(format!(".{name}.{}{PARTIAL}", std::process::id()))
 }
 
 /// Creates `path` afresh (with `mode` on Unix when given), writes `bytes` and flushes them to disk.
@@ -411,6 +471,29 @@ mod tests {
         std::fs::write(dir.path().join(STAGING_FOLDER).join("charts/x.svg"), b"<svg").unwrap();
         OutputFolder::claim(dir.path()).unwrap();
         assert!(!dir.path().join(STAGING_FOLDER).exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_restricted_folder_is_the_owners_and_a_killed_runs_partial_files_go() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list");
+        let names = ["a.csv", "b.pdf"];
+        let folder = RestrictedFolder::claim(&path, &names, &dir.path().join("out")).unwrap();
+        folder.write(&[OutputFile::new("a.csv", b"a".to_vec()), OutputFile::new("b.pdf", b"b".to_vec())]).unwrap();
+        drop(folder);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode(&path), mode(&path.join("a.csv")), mode(&path.join("b.pdf"))), (0o700, 0o600, 0o600));
+        std::fs::write(path.join(".a.csv.99.partial"), b"half").unwrap();
+        let again = RestrictedFolder::claim(&path, &names, &dir.path().join("out")).unwrap();
+        assert!(!path.join(".a.csv.99.partial").exists());
+        // A file cannot be written under a folder that does not exist: nothing is replaced.
+        let error =
+            format!("{:#}", again.write(&[OutputFile::new("a.csv", b"new".to_vec()), OutputFile::new("c/x", b"x".to_vec())]).unwrap_err());
+        assert!(error.contains("nothing in"), "{error}");
+        assert_eq!(std::fs::read(path.join("a.csv")).unwrap(), b"a");
+        assert_eq!(std::fs::read_dir(&path).unwrap().count(), 3, "the marker, a.csv and b.pdf: no partial file left");
     }
 
     #[cfg(unix)]

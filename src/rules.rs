@@ -45,6 +45,11 @@ impl Default for CountingRules {
 }
 
 impl CountingRules {
+    /// Whether an episode is counted as missing: absences only when they are included.
+    pub fn counts(&self, absent: bool) -> bool {
+        self.include_absent || !absent
+    }
+
     /// Refuses rules that cannot be counted with (serde has checked the types).
     pub fn check(&self) -> Result<()> {
         match self.problem() {

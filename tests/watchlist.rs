@@ -127,6 +127,29 @@ fn a_month_flags_for_3_in_30_days_exactly_the_children_the_metrics_count() {
     assert_eq!(export[&key("children_repeat_30d")], flagged.len().to_string());
 }
 
+#[test]
+fn an_interview_is_judged_in_the_window_it_falls_due_and_no_list_runs_past_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = watchlist(dir.path(), &["--as-of", "2024-04-07", "--out", "list"]);
+    assert_ok(&output);
+    let said = String::from_utf8_lossy(&output.stdout);
+    // The last start in the data is 2 April: a list as at 7 April would call interviews not yet due missed.
+    assert!(said.contains("watchlist as at 2 April 2024 (27 March 2024 to 2 April 2024)"), "{said}");
+    let rows = rows(&dir.path().join("list").join(CSV));
+    let row = |child: &str| rows.iter().find(|r| r["child_id"] == child).unwrap_or_else(|| panic!("{child} is not listed")).clone();
+    assert_eq!(row("WLX-CSE")["triggers"], "exploitation;rhi");
+    assert_eq!(row("WLX-CSE")["rhi"], "2024-03-30 18:00 (offer not recorded)");
+    assert_eq!(row("WLX-AFTER")["exploitation"], "2024-04-02 10:00 (CSE)");
+    // Due on 28 March, inside this window too: each return is judged in every window its due date falls in.
+    assert_eq!(row("WLX-NORHI")["rhi"], "2024-03-25 09:00 (not offered)");
+    let first = page_text(&dir.path().join("list").join(PDF), 1);
+    assert!(first.contains("--as-of asked for 7 April 2024, after the data"), "{first}");
+
+    let late = watchlist(dir.path(), &["--period", "2024-05", "--out", "later"]);
+    assert_eq!(late.status.code(), Some(1));
+    assert!(stderr(&late).contains("the data ends on 2 April 2024"), "{}", stderr(&late));
+}
+
 /// One page's text, white space as single spaces.
 fn page_text(pdf: &Path, page: usize) -> String {
     let page = page.to_string();
@@ -195,6 +218,9 @@ fn a_build_folder_or_one_inside_it_is_refused_and_build_refuses_the_watchlist_fo
         assert_eq!(build.status.code(), Some(1), "build --out {out}: {}", stderr(&build));
         assert!(stderr(&build).contains("holds the restricted watchlist"), "{}", stderr(&build));
     }
+    let input = run(binary().current_dir(dir.path()).args(["build", "--out", "papers", "-i", "list/watchlist-OFFICIAL-SENSITIVE.csv"]));
+    assert_eq!(input.status.code(), Some(1));
+    assert!(stderr(&input).contains("is in the restricted watchlist's folder"), "{}", stderr(&input));
     let left: Vec<String> =
         std::fs::read_dir(dir.path().join("list")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(left.len(), 3, "build wrote nothing into the watchlist folder: {left:?}");

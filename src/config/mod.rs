@@ -20,6 +20,7 @@ use crate::assets;
 use crate::charts::ChartContext;
 use crate::ingest::{IngestContext, InputLocation, InputOptions, Layout};
 use crate::metrics::{Metric, MetricsContext, SpcSettings, Target};
+use crate::output;
 use crate::period::{ReportingYear, YearMonth};
 use crate::render::TemplateSource;
 use crate::report::{ReportContext, ReportDetails};
@@ -106,6 +107,15 @@ impl Config {
         } else {
             vec![InputLocation::BundledExample]
         };
+        for path in inputs.iter().filter_map(InputLocation::path) {
+            if let Some(restricted) = output::restricted_folder_of(path) {
+                bail!(
+                    "the input file {} is in the restricted watchlist's folder {}: the tool reads episode extracts, never the list",
+                    path.display(),
+                    restricted.display()
+                );
+            }
+        }
         let uses_example = inputs == [InputLocation::BundledExample];
         if uses_example && !raw.report.authority.trim().is_empty() {
             bail!(

@@ -16,6 +16,16 @@ pub enum InputLocation {
     BundledExample,
 }
 
+impl InputLocation {
+    /// The file's path, unless it is the bundled example.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            InputLocation::Path(path) => Some(path),
+            InputLocation::BundledExample => None,
+        }
+    }
+}
+
 /// One input file's name (for messages) and bytes.
 pub struct InputFile {
     pub name: String,

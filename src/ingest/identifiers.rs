@@ -10,6 +10,8 @@ use rustc_hash::FxHashMap;
 pub struct ChildIdentifiers {
     /// Index: the child's number; the key as ingest held it.
     by_number: Vec<String>,
+    /// The extract had an `authority` column: each key is authority and identifier.
+    regional: bool,
 }
 
 /// What separates a regional extract's authority from the child identifier
@@ -26,26 +28,27 @@ pub struct ChildIdentifier<'a> {
 
 impl ChildIdentifiers {
     /// Turns ingest's identifier → number map round.
-    pub(super) fn from_numbers(numbers: FxHashMap<String, u32>) -> Self {
+    pub(super) fn from_numbers(numbers: FxHashMap<String, u32>, regional: bool) -> Self {
         let mut by_number = vec![String::new(); numbers.len()];
         for (key, number) in numbers {
             by_number[number as usize] = key;
         }
-        ChildIdentifiers { by_number }
+        ChildIdentifiers { by_number, regional }
     }
 
     /// The identifier of the child numbered `child`.
     pub fn identifier(&self, child: u32) -> Option<ChildIdentifier<'_>> {
         let key = self.by_number.get(child as usize)?;
-        Some(match key.split_once(AUTHORITY_SEPARATOR) {
+        // Only a regional extract's keys are split: an identifier may hold any character.
+        Some(match key.split_once(AUTHORITY_SEPARATOR).filter(|_| self.regional) {
             Some((authority, id)) => ChildIdentifier { authority: Some(authority), id },
             None => ChildIdentifier { authority: None, id: key },
         })
     }
 
-    /// Whether any child came from a regional extract's `authority` column.
+    /// Whether the children came from a regional extract (an `authority` column).
     pub fn regional(&self) -> bool {
-        self.by_number.iter().any(|key| key.contains(AUTHORITY_SEPARATOR))
+        self.regional
     }
 }
 
@@ -58,10 +61,13 @@ mod tests {
         let mut numbers = FxHashMap::default();
         numbers.insert("C-104".to_string(), 1);
         numbers.insert(format!("Northmoor{AUTHORITY_SEPARATOR}C-9"), 0);
-        let identifiers = ChildIdentifiers::from_numbers(numbers);
+        let identifiers = ChildIdentifiers::from_numbers(numbers.clone(), true);
         assert_eq!(identifiers.identifier(0), Some(ChildIdentifier { authority: Some("Northmoor"), id: "C-9" }));
         assert_eq!(identifiers.identifier(1), Some(ChildIdentifier { authority: None, id: "C-104" }));
         assert_eq!(identifiers.identifier(2), None);
         assert!(identifiers.regional());
+        // Not a regional extract: an identifier holding the separator stays whole.
+        let one = ChildIdentifiers::from_numbers(numbers, false);
+        assert_eq!(one.identifier(0), Some(ChildIdentifier { authority: None, id: "Northmoor\u{1f}C-9" }));
     }
 }

@@ -65,7 +65,8 @@ pub fn read_timed(files: &[InputFile], context: &IngestContext) -> Result<(Episo
 pub fn read_identified(files: &[InputFile], context: &IngestContext) -> Result<(Episodes, DataQuality, ChildIdentifiers)> {
     let opened = open_inputs(files, context)?;
     let (episodes, quality, _, numbers) = read_opened(&opened, context, None)?;
-    Ok((episodes, quality, ChildIdentifiers::from_numbers(numbers)))
+    let regional = episodes.has(Field::Authority);
+    Ok((episodes, quality, ChildIdentifiers::from_numbers(numbers, regional)))
 }
 
 /// The episode files' rows (every row, or with `selection` only those it

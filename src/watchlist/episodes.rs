@@ -46,7 +46,7 @@ pub(super) fn counted_until(episodes: &Episodes, rules: &CountingRules, until: i
     // Exactly `metrics`' order and rule: the runs are marked over every
     // counted episode, then the ones after the as-of date are left out (a
     // run looks only backwards, so leaving them out changes no mark).
-    let order = repeats::child_and_start_order(&child, &start, |row| rules.include_absent || !absent[row]);
+    let order = repeats::child_and_start_order(&child, &start, |row| rules.counts(absent[row]));
     let ordered_child: Vec<u32> = order.iter().map(|&row| child[row]).collect();
     let ordered_start: Vec<i64> = order.iter().map(|&row| start[row]).collect();
     let mut completes_30d = vec![false; order.len()];
@@ -88,6 +88,9 @@ pub(super) fn counted_until(episodes: &Episodes, rules: &CountingRules, until: i
         })
         .collect())
 }
+
+pub(super) const HOUR_MS: i64 = 3_600_000;
+pub(super) const DAY_MS: i64 = 24 * HOUR_MS;
 
 /// Milliseconds as ingest holds them, as a date and time.
 pub(super) fn moment(millis: i64) -> NaiveDateTime {

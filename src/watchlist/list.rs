@@ -1,5 +1,5 @@
 //! The list in order of urgency, with each child's identifier as the
-//! source system holds it, and `watchlist.csv`. The only place the
+//! source system holds it, and `watchlist-OFFICIAL-SENSITIVE.csv`. The only place the
 //! identifiers meet the episodes.
 
 use std::cmp::Reverse;
@@ -7,7 +7,8 @@ use std::cmp::Reverse;
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
 
-use super::triggers::{ChildOnList, Occasion, Trigger};
+use super::assess::{ChildOnList, Occasion};
+use super::trigger::Trigger;
 use crate::ingest::ChildIdentifiers;
 
 /// A child on the list, named.
@@ -51,7 +52,7 @@ pub fn in_order(children: Vec<ChildOnList>, identifiers: &ChildIdentifiers) -> R
     Ok(listed)
 }
 
-/// `watchlist.csv`: one row per child, a column per trigger holding the
+/// `watchlist-OFFICIAL-SENSITIVE.csv`: one row per child, a column per trigger holding the
 /// occasions that met it (blank: not met, or not in force).
 pub fn csv_bytes(listed: &[ListedChild<'_>], regional: bool) -> Result<Vec<u8>> {
     let mut out = csv::Writer::from_writer(Vec::new());
@@ -83,7 +84,7 @@ pub fn csv_bytes(listed: &[ListedChild<'_>], regional: bool) -> Result<Vec<u8>> 
         row.push(child.last.rhi.clone());
         out.write_record(&row)?;
     }
-    out.into_inner().context("writing watchlist.csv")
+    out.into_inner().context("writing the watchlist CSV")
 }
 
 /// Looked-after status in words.

@@ -5,24 +5,27 @@
 //! from (report, charts, narrative, exports) imports it, and what it makes
 //! goes only to `watchlist`'s own folder (`output::RestrictedFolder`).
 
+mod assess;
 mod episodes;
 mod list;
 mod paper;
 mod settings;
 #[cfg(test)]
 mod tests;
-mod triggers;
+mod trigger;
+mod words;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+pub use assess::Window;
 pub use settings::{TriggerSwitches, WatchlistSettings};
-pub use triggers::{Trigger, Window};
+pub use trigger::Trigger;
 
 use crate::ingest::{self, Episodes, Field, IngestContext, InputLocation};
 use crate::output::OutputFile;
-use crate::period::YearMonth;
+use crate::period::{long_date, YearMonth};
 use crate::rules::CountingRules;
 
 /// The marking on every page and in every file name.
@@ -74,11 +77,11 @@ pub fn make(inputs: &[InputLocation], ingest: &IngestContext, context: &Watchlis
         trigger.switch_off(&mut checked.triggers);
     }
     let counted = episodes::counted_until(&episodes, &context.rules, window.end())?;
-    let children = triggers::children_on_list(&counted, &window, &checked, &context.rules);
+    let children = assess::children_on_list(&counted, &window, &checked, &context.rules);
     let regional = identifiers.regional();
     let listed = list::in_order(children, &identifiers)?;
     let csv = list::csv_bytes(&listed, regional)?;
-    let pdf = paper::pdf(&listed, &window, as_of_source, context, &unavailable, regional)?;
+    let pdf = paper::pdf(&listed, &window, &as_of_source, context, &unavailable, regional)?;
     let by_trigger = Trigger::ALL
         .iter()
         .filter(|t| t.in_force(&context.settings))
@@ -99,29 +102,47 @@ pub fn make(inputs: &[InputLocation], ingest: &IngestContext, context: &Watchlis
     })
 }
 
-/// The window `as_of` asks for, and where its date came from.
-fn window(episodes: &Episodes, context: &WatchlistContext, as_of: AsOf) -> Result<(Window, &'static str)> {
-    let days = |as_of: NaiveDate| Window { first_day: as_of - chrono::Duration::days(context.settings.window_days as i64 - 1), as_of };
+/// The window `as_of` asks for, and where its date came from. The list is
+/// never as at a date after the data's (`rules.extract_date`, else the last
+/// start): an interview not yet due would read as missed.
+fn window(episodes: &Episodes, context: &WatchlistContext, as_of: AsOf) -> Result<(Window, String)> {
+    let (data_end, data_end_from) = match context.rules.extract_date {
+        Some(date) => (date, "the extract date (rules.extract_date)"),
+        None => (last_start(episodes)?, "the last episode start in the data"),
+    };
+    let days_to = |as_of: NaiveDate| -> Result<Window> {
+        let first_day = as_of.checked_sub_days(chrono::Days::new(context.settings.window_days as u64 - 1));
+        Ok(Window { first_day: first_day.ok_or_else(|| anyhow!("{as_of} is too early a date for the watchlist"))?, as_of })
+    };
+    let capped = |asked: NaiveDate, how: &str| -> (NaiveDate, String) {
+        if asked > data_end {
+            (data_end, format!("{data_end_from}, {} ({how} asked for {}, after the data)", long_date(data_end), long_date(asked)))
+        } else {
+            (asked, how.to_string())
+        }
+    };
     Ok(match as_of {
-        AsOf::Month(month) => (Window { first_day: month.first_day(), as_of: month.last_day() }, "--period: the whole calendar month"),
-        AsOf::Date(date) => (days(date), "--as-of"),
-        AsOf::Latest => match context.rules.extract_date {
-            Some(date) => (days(date), "the extract date (rules.extract_date)"),
-            None => (days(last_date(episodes)?), "the last date in the data (set rules.extract_date, or give --as-of)"),
-        },
+        AsOf::Month(month) => {
+            if data_end < month.first_day() {
+                bail!("the data ends on {} ({data_end_from}), before {month}: choose an earlier --period", long_date(data_end));
+            }
+            let (as_of, source) = capped(month.last_day(), "--period, the calendar month to its end");
+            (Window { first_day: month.first_day(), as_of }, source)
+        }
+        AsOf::Date(date) => {
+            let (as_of, source) = capped(date, "--as-of");
+            (days_to(as_of)?, source)
+        }
+        AsOf::Latest => (days_to(data_end)?, format!("{data_end_from} (or give --as-of)")),
     })
 }
 
-/// The last date any episode's start, end or return interview holds.
-fn last_date(episodes: &Episodes) -> Result<NaiveDate> {
-    let mut last: Option<i64> = None;
-    for name in ["start", "end", "rhi_completed"] {
-        let latest = episodes.frame.column(name)?.cast(&DataType::Int64)?.i64()?.max();
-        last = last.max(latest);
-    }
-    match last {
+/// The day of the latest episode start: starts after the extract date are
+/// screened at ingest (`future_start`), ends and interview dates are not.
+fn last_start(episodes: &Episodes) -> Result<NaiveDate> {
+    match episodes.frame.column("start")?.cast(&DataType::Int64)?.i64()?.max() {
         Some(millis) => Ok(episodes::moment(millis).date()),
-        None => bail!("the input holds no dates to take the as-of date from: give --as-of YYYY-MM-DD"),
+        None => bail!("the input holds no episode start to take the as-of date from: give --as-of YYYY-MM-DD"),
     }
 }
 
@@ -137,8 +158,8 @@ fn unavailable(episodes: &Episodes) -> Vec<(Trigger, String)> {
     if lacks(&[Field::CseRisk, Field::CceRisk]) {
         out.push((Trigger::Exploitation, "the extract has no cse_risk or cce_risk column".into()));
     }
-    if lacks(&[Field::RhiOffered, Field::RhiCompleted]) && !lacks(&[Field::End]) {
-        out.push((Trigger::Rhi, "the extract has no rhi_offered or rhi_completed column".into()));
+    if lacks(&[Field::RhiCompleted]) && !lacks(&[Field::End]) {
+        out.push((Trigger::Rhi, "the extract has no rhi_completed column".into()));
     }
     out
 }

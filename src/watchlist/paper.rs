@@ -1,4 +1,4 @@
-//! `watchlist.pdf`: the list as a senior manager reads it on a Monday
+//! `watchlist-OFFICIAL-SENSITIVE.pdf`: the list as a senior manager reads it on a Monday
 //! morning, laid out by `report_templates/watchlist.typ` (built in; a
 //! user's template folder never reaches it) from the data made here.
 
@@ -6,8 +6,9 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDateTime};
 use serde::Serialize;
 
+use super::assess::Window;
 use super::list::{looked_after, occasions_text, ListedChild, ORDER};
-use super::triggers::{Trigger, Window};
+use super::trigger::Trigger;
 use super::WatchlistContext;
 use crate::assets;
 use crate::period::long_date;
@@ -112,10 +113,10 @@ pub fn pdf(
                 .collect(),
             recent: c.child.recent,
             last_start: readable(c.child.last.start),
-            last_end: match (c.child.missing_since, c.child.last.end) {
-                (Some(_), _) => "still missing".into(),
-                (None, Some(end)) => readable(end),
-                (None, None) => "end not known".into(),
+            last_end: match (c.child.last.still_missing, c.child.last.end) {
+                (true, _) => "still missing".into(),
+                (false, Some(end)) => readable(end),
+                (false, None) => "end not known".into(),
             },
             last_rhi: c.child.last.rhi.clone(),
         })

@@ -2,8 +2,9 @@
 //! extracts, the children the list flags over that month are as many as
 //! the metrics count, for 3 in 30 days and for the local trigger.
 
+use super::assess::{children_on_list, Window};
 use super::settings::{TriggerSwitches, WatchlistSettings};
-use super::triggers::{children_on_list, Trigger, Window};
+use super::trigger::Trigger;
 use super::*;
 use crate::ingest::{read_identified, InputFile};
 use crate::metrics::{compute, Cohort, Metric, MetricsContext, Value};
@@ -19,7 +20,7 @@ fn flagged_each_month(name: &str, bytes: Vec<u8>) -> usize {
         let mut switches = off;
         *trigger.switch(&mut switches) = true;
         let settings = WatchlistSettings { triggers: switches, ..WatchlistSettings::default() };
-        let last = YearMonth::of(last_date(&episodes).unwrap());
+        let last = YearMonth::of(last_start(&episodes).unwrap());
         for month in (0..60).map(|back| last.plus(-back)) {
             // Months outside the data have no figure.
             let Some(Value::Count(counted)) = metrics.value(Cohort::All, crate::metrics::Window::new(month, month), metric) else {
