@@ -105,14 +105,27 @@ impl BuildOutput {
 pub fn build(config: &Config, gate: Gate) -> Result<BuildOutput> {
     let mut timings = Timings::default();
     let figures = compute(config, &mut timings)?;
-    build_figures(config, figures, gate, timings, None)
+    build_figures(config, figures, gate, timings, None, None)
+}
+
+/// Hands files made before the paper is laid out to the caller, from
+/// another thread, so it can stage them (out of sight) while the paper is
+/// laid out; they are in `BuildOutput::files` too.
+pub type Stager<'a> = dyn Fn(&[OutputFile]) -> Result<()> + Sync + 'a;
+
+/// `build`, handing the charts and the exports to `stage` as soon as they
+/// are made: writing them then overlaps the paper's layout.
+pub fn build_staging(config: &Config, gate: Gate, stage: &Stager<'_>) -> Result<BuildOutput> {
+    let mut timings = Timings::default();
+    let figures = compute(config, &mut timings)?;
+    build_figures(config, figures, gate, timings, None, Some(stage))
 }
 
 /// Every stage after the metrics, from figures already computed (a
 /// rebuild of `build --watch` keeps them when only the commentary or the
 /// template changed).
 pub fn build_from(config: &Config, figures: Figures, gate: Gate, timings: Timings) -> Result<BuildOutput> {
-    build_figures(config, figures, gate, timings, None)
+    build_figures(config, figures, gate, timings, None, None)
 }
 
 /// The stages after the metrics: the paper of `figures` (with `regional`,
@@ -123,18 +136,37 @@ fn build_figures(
     gate: Gate,
     mut timings: Timings,
     regional: Option<&RegionalFigures>,
+    stage: Option<&Stager<'_>>,
 ) -> Result<BuildOutput> {
-    // The export feeds nothing in the paper: it is written on another core
-    // while the charts are drawn and the paper is laid out.
+    // The export feeds nothing in the paper: it is made on another core
+    // while the charts are drawn and the paper is laid out, and then, with
+    // `stage`, it and the charts' files are handed over to be staged.
     let export_stage = timings.stages.len();
-    let (paper, (metrics_csv, export_took)) = std::thread::scope(|scope| {
-        let export = scope.spawn(|| timings::timed(|| Ok::<_, anyhow::Error>((metrics.to_csv_bytes()?, metrics.spc_csv_bytes()?))));
-        let paper = draw_and_render(config, &metrics, &quality, &mut timings, regional);
+    let (charts_made, charts_drawn) = std::sync::mpsc::channel::<Vec<OutputFile>>();
+    let (paper, (early, export_took)) = std::thread::scope(|scope| {
+        let figures = &metrics;
+        let export = scope.spawn(move || {
+            let (exports, took) = timings::timed(|| -> Result<[OutputFile; 2]> {
+                Ok([OutputFile::new("metrics.csv", figures.to_csv_bytes()?), OutputFile::new("spc.csv", figures.spc_csv_bytes()?)])
+            });
+            let early = exports.and_then(|exports| {
+                // Nothing arrives when the paper failed before its charts were drawn.
+                let mut early = charts_drawn.recv().unwrap_or_default();
+                early.extend(exports);
+                if let Some(stage) = stage {
+                    stage(&early)?;
+                }
+                Ok(early)
+            });
+            (early, took)
+        });
+        let paper = draw_and_render(config, &metrics, &quality, &mut timings, regional, &charts_made);
+        drop(charts_made);
         (paper, export.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     timings.stages.insert(export_stage, ("export", export_took));
     let Paper { charts, commentary, data, inputs, findings, rendered, html, date } = paper?;
-    let (metrics_csv, spc_csv) = metrics_csv?;
+    let early = early?;
     report::commentary::check_headings(&commentary, &rendered.slots, &data.meta.template)?;
     let starter_slots = report::commentary::starter_slots(&commentary);
 
@@ -171,11 +203,8 @@ fn build_figures(
             bail!("--final: the report still has {}", missing.join("; and "));
         }
     }
-    let mut files = Vec::new();
-    for chart in &charts.charts {
-        files.push(OutputFile::new(chart.file("svg"), chart.svg.clone().into_bytes()));
-        files.push(OutputFile::new(chart.file("csv"), chart.data.to_csv()?));
-    }
+    // The charts' files, then the exports, as `early` holds them.
+    let mut files = early;
     if config.png {
         let pngs = timings.time("png", || -> Result<Vec<OutputFile>> {
             charts.charts.iter().map(|c| Ok(OutputFile::new(c.file("png"), charts::to_png(&c.svg)?))).collect()
@@ -191,8 +220,6 @@ fn build_figures(
         files.push(OutputFile::new("tables.xlsx", render::tables_workbook(&printed, &title, date)?));
         Ok(())
     })?;
-    files.push(OutputFile::new("metrics.csv", metrics_csv));
-    files.push(OutputFile::new("spc.csv", spc_csv));
     files.push(OutputFile::new("report.pdf", rendered.pdf));
     if let Some(html) = html {
         files.push(OutputFile::new("report.html", html.html.into_bytes()));
@@ -233,19 +260,28 @@ struct Paper {
     date: chrono::NaiveDate,
 }
 
-/// Draws the charts, makes the report data and lays out the PDF.
+/// Draws the charts (sending their files to `charts_made`), makes the
+/// report data and lays out the PDF.
 fn draw_and_render(
     config: &Config,
     metrics: &Metrics,
     quality: &DataQuality,
     timings: &mut Timings,
     regional: Option<&RegionalFigures>,
+    charts_made: &std::sync::mpsc::Sender<Vec<OutputFile>>,
 ) -> Result<Paper> {
     let charts = timings.time("charts", || -> Result<charts::Charts> {
         let mut charts = charts::draw(metrics, &config.chart_context())?;
         if let Some(regional) = regional {
             charts.charts.extend(charts::authorities(regional)?);
         }
+        let mut files = Vec::with_capacity(charts.charts.len() * 2);
+        for chart in &charts.charts {
+            files.push(OutputFile::new(chart.file("svg"), chart.svg.clone().into_bytes()));
+            files.push(OutputFile::new(chart.file("csv"), chart.data.to_csv()?));
+        }
+        // The receiver is gone only if the export failed, which the build reports.
+        let _ = charts_made.send(files);
         Ok(charts)
     })?;
     fault::point("charts");
@@ -373,7 +409,7 @@ pub fn build_by_authority(
             let context = metrics::MetricsContext { extract_months: Some(extract_months), ..pack.metrics_context() };
             let metrics = metrics::compute(episodes, &context).with_context(|| format!("authority `{name}`"))?;
             let compared = metrics::compared(&metrics, metrics.windows.year_to_date);
-            let mut output = build_figures(&pack, Figures { quality: quality.clone(), metrics }, gate, Timings::default(), None)
+            let mut output = build_figures(&pack, Figures { quality: quality.clone(), metrics }, gate, Timings::default(), None, None)
                 .with_context(|| format!("authority `{name}`"))?;
             render::forget_old_layouts();
             for file in &mut output.files {
@@ -390,7 +426,7 @@ pub fn build_by_authority(
     }
     summary_config.template = render::TemplateSource::BuiltIn(assets::REGIONAL_TEMPLATE);
     summary_config.period_end = Some(period_end);
-    let summary = build_figures(&summary_config, region, gate, timings, Some(&figures))?;
+    let summary = build_figures(&summary_config, region, gate, timings, Some(&figures), None)?;
     let packs = packs.into_iter().map(|(_, pack)| pack).collect();
     Ok(RegionalBuild { packs, summary, period_end })
 }

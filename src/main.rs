@@ -12,6 +12,14 @@ use clap::Parser;
 use cli::{BuildArgs, Cli, Command};
 use missing_report::ingest::UnusableInput;
 
+/// mimalloc rather than the system's allocator: Typst and polars allocate
+/// and free many small values, and a paper is built about a tenth faster
+/// (`build` of the corporate-parenting pack on the example, and `metrics`
+/// on a million episodes, measured side by side with /usr/bin/time), for
+/// about a fifth more peak memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -75,17 +75,12 @@ impl OutputFolder {
                 restricted.display()
             );
         }
-        match restricted_below(path) {
-            Below::Clear => {}
-            Below::Restricted(folder) => bail!(
+        if let Some(folder) = restricted_below(path) {
+            bail!(
                 "{} holds the restricted watchlist (OFFICIAL-SENSITIVE, child identifiers) inside {}: a paper's output folder is often sent whole, so it must not hold the list; choose another folder with --out",
                 folder.display(),
                 path.display()
-            ),
-            Below::TooMany => bail!(
-                "{} holds over {LOOKED_AT_BELOW} files and folders, too many to be sure no restricted watchlist is among them: give --out a folder of its own",
-                path.display()
-            ),
+            );
         }
         let created = !path.exists();
         std::fs::create_dir_all(path).with_context(|| format!("the output folder {} cannot be created", path.display()))?;
@@ -145,8 +140,13 @@ impl OutputFolder {
     /// any thread; `commit` puts everything staged in place. If a file
     /// cannot be written, everything staged is removed and nothing is replaced.
     pub fn stage(&self, files: &[OutputFile]) -> Result<()> {
+        self.stage_each(&files.iter().collect::<Vec<_>>())
+    }
+
+    /// `stage` for files held elsewhere.
+    fn stage_each(&self, files: &[&OutputFile]) -> Result<()> {
         let staging = self.staging();
-        let stage = |file: &OutputFile| -> Result<()> {
+        let stage = |file: &&OutputFile| -> Result<()> {
             let staged = staging.join(&file.path);
             if let Some(parent) = staged.parent() {
                 std::fs::create_dir_all(parent).with_context(|| format!("cannot create folder {}", parent.display()))?;
@@ -166,6 +166,16 @@ impl OutputFolder {
         }
         self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(files.iter().map(|f| f.path.clone()));
         Ok(())
+    }
+
+    /// `write` for the files of `files` not staged already (`build` stages
+    /// the charts and exports while the paper is laid out), then every
+    /// staged file into place.
+    pub fn write_rest(&self, files: &[OutputFile]) -> Result<()> {
+        let staged = self.staged.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        let rest: Vec<&OutputFile> = files.iter().filter(|f| !staged.contains(&f.path)).collect();
+        self.stage_each(&rest)?;
+        self.commit()
     }
 
     /// Renames every staged file into place, in the order staged.
@@ -196,38 +206,15 @@ fn ancestors_holding(path: &Path, marker: &str) -> Option<PathBuf> {
     absolute(path).ancestors().find(|folder| folder.join(marker).exists()).map(Path::to_path_buf)
 }
 
-/// How many entries below an output folder are looked at for a restricted watchlist.
-const LOOKED_AT_BELOW: usize = 10_000;
-
-/// What lies below a paper's output folder.
-enum Below {
-    Clear,
-    /// A folder holding the restricted watchlist.
-    Restricted(PathBuf),
-    /// More entries than `LOOKED_AT_BELOW`: not all could be looked at.
-    TooMany,
-}
-
-/// Looks below `path` (following links to folders, as a zip tool may) for
-/// the restricted watchlist: a paper's output folder is often sent whole.
-fn restricted_below(path: &Path) -> Below {
-    let mut folders = vec![path.to_path_buf()];
-    let mut seen = 0;
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            seen += 1;
-            if seen > LOOKED_AT_BELOW {
-                return Below::TooMany;
-            }
-            if entry.file_name() == RESTRICTED_MARKER {
-                return Below::Restricted(folder);
-            }
-            if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir()) {
-                folders.push(entry.path());
-            }
-        }
-    }
-    Below::Clear
+/// A folder just below `path` (following links to folders, as a zip tool
+/// may) that holds the restricted watchlist: a paper's output folder is
+/// often sent whole. One level only, so a regional build's thousands of
+/// files are never walked; the watchlist itself refuses to be made inside
+/// a build folder, so this is the list made first with a build folder put
+/// around it afterwards.
+fn restricted_below(path: &Path) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(path).into_iter().flatten().flatten();
+    entries.map(|entry| entry.path()).find(|folder| folder.join(RESTRICTED_MARKER).exists())
 }
 
 /// `path` from the root, following links as far as it exists (a folder

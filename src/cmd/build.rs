@@ -27,8 +27,9 @@ pub fn run(args: &BuildArgs) -> Result<()> {
         return super::watch::run(args, &mut |_| {});
     }
     let bundle_folder = config.emit_bundle.as_deref().map(OutputFolder::claim).transpose()?;
-    let mut built = missing_report::build(&config, gate)?;
-    built.timings.time("write", || folder.write(&built.files))?;
+    // The charts and exports are staged (out of sight) while the paper is laid out.
+    let mut built = missing_report::build_staging(&config, gate, &|files| folder.stage(files))?;
+    built.timings.time("write", || folder.write_rest(&built.files))?;
     if let (Some(dir), Some(bundle_folder)) = (&config.emit_bundle, &bundle_folder) {
         bundle_folder.write(&built.bundle)?;
         eprintln!("wrote the bundle to {} (build it with the command in {})", dir.display(), dir.join("README.txt").display());
