@@ -30,6 +30,7 @@ impl Trigger {
         }
     }
 
+    /// Whether the configuration has the trigger on.
     pub fn in_force(self, settings: &WatchlistSettings) -> bool {
         let mut switches = settings.triggers;
         *self.switch(&mut switches)
