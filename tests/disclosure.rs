@@ -8,7 +8,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -43,51 +42,9 @@ fn build(config: Option<&str>, inputs: &[(&str, &[u8])], args: &[&str]) -> Built
     Built { _dir: dir, out, bundle, terminal }
 }
 
-fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files.sort();
-    files
-}
-
-/// Every public output as text: the PDF's text and metadata, every XML part
-/// of tables.xlsx, every other file of the output folder and the bundle
-/// (CSV, SVG, JSON, the templates), and the terminal. PNG and font files
-/// hold no text of ours.
+/// Every public output of `built` as text (`common::public_texts`).
 fn public_texts(built: &Built) -> Vec<(String, String)> {
-    let mut texts = vec![("the terminal".to_string(), built.terminal.clone())];
-    let mut files = files_under(&built.out);
-    files.extend(files_under(&built.bundle));
-    for file in files {
-        let name = file.display().to_string();
-        match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
-            "pdf" => {
-                texts.push((format!("{name} (text)"), pdf_text(&file)));
-                let info = Command::new("pdfinfo").arg("-meta").arg(&file).output().unwrap();
-                texts.push((format!("{name} (metadata)"), String::from_utf8_lossy(&info.stdout).into_owned()));
-            }
-            "xlsx" => {
-                let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
-                for i in 0..archive.len() {
-                    let mut part = archive.by_index(i).unwrap();
-                    let part_name = part.name().unwrap().to_string();
-                    let mut text = String::new();
-                    part.read_to_string(&mut text).unwrap();
-                    texts.push((format!("{name}:{part_name}"), text));
-                }
-            }
-            "png" | "ttf" | "otf" => {}
-            _ => texts.push((name, String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned())),
-        }
-    }
-    texts
+    common::public_texts(&built.terminal, &[&built.out, &built.bundle])
 }
 
 /// The values of the named columns of a CSV file.

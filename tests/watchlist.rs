@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_ok, binary, fixture, pdf_text, read_export, run, stderr};
+use common::{assert_ok, binary, fixture, pdf_text, public_texts, read_export, run, stderr};
 
 const PDF: &str = "watchlist-OFFICIAL-SENSITIVE.pdf";
 const CSV: &str = "watchlist-OFFICIAL-SENSITIVE.csv";
@@ -256,53 +256,12 @@ fn no_identifier_reaches_anything_build_writes() {
             .arg(episodes()));
         assert_ok(&build);
         let said = String::from_utf8_lossy(&build.stdout).into_owned() + &stderr(&build);
-        let mut texts = vec![("terminal".to_string(), said)];
-        for folder in [&out, &bundle] {
-            for file in files_under(&dir.path().join(folder)) {
-                texts.push((file.display().to_string(), readable_text(&file)));
-            }
-        }
+        let texts = public_texts(&said, &[&dir.path().join(&out), &dir.path().join(&bundle)]);
         assert!(texts.len() > 20, "{template}: the build wrote its files ({})", texts.len());
         for (file, text) in &texts {
             for id in &ids {
                 assert!(!text.contains(id.as_str()), "{file} holds the child identifier {id}");
             }
         }
-    }
-}
-
-fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
-
-/// What a reader of the file could see: a PDF's text, a workbook's cells, anything else's bytes.
-fn readable_text(file: &Path) -> String {
-    match file.extension().and_then(|e| e.to_str()) {
-        Some("pdf") => pdf_text(file),
-        Some("xlsx") => {
-            use calamine::{Reader, Xlsx};
-            let mut workbook: Xlsx<_> = calamine::open_workbook(file).unwrap();
-            let mut cells = String::new();
-            for name in workbook.sheet_names() {
-                let range = workbook.worksheet_range(&name).unwrap();
-                for row in range.rows() {
-                    for cell in row {
-                        cells.push_str(&cell.to_string());
-                        cells.push('\n');
-                    }
-                }
-            }
-            cells
-        }
-        _ => String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned(),
     }
 }

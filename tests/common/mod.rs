@@ -64,3 +64,49 @@ pub fn pdf_pages(pdf: &Path) -> usize {
     assert!(size.contains("595.276 x 841.89"), "not A4: {size}");
     pages.trim().parse().unwrap()
 }
+
+/// Every file under `folder`, in name order.
+pub fn files_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every public output as text: the terminal, then under `folders` each
+/// PDF's text and metadata, every XML part of a workbook, and every other
+/// file's bytes. PNG and font files hold no text of ours.
+pub fn public_texts(terminal: &str, folders: &[&Path]) -> Vec<(String, String)> {
+    use std::io::Read;
+    let mut texts = vec![("the terminal".to_string(), terminal.to_string())];
+    for file in folders.iter().flat_map(|folder| files_under(folder)) {
+        let name = file.display().to_string();
+        match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+            "pdf" => {
+                texts.push((format!("{name} (text)"), pdf_text(&file)));
+                let info = Command::new("pdfinfo").arg("-meta").arg(&file).output().unwrap();
+                texts.push((format!("{name} (metadata)"), String::from_utf8_lossy(&info.stdout).into_owned()));
+            }
+            "xlsx" => {
+                let mut archive = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+                for i in 0..archive.len() {
+                    let mut part = archive.by_index(i).unwrap();
+                    let part_name = part.name().unwrap().to_string();
+                    let mut text = String::new();
+                    part.read_to_string(&mut text).unwrap();
+                    texts.push((format!("{name}:{part_name}"), text));
+                }
+            }
+            "png" | "ttf" | "otf" => {}
+            _ => texts.push((name, String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned())),
+        }
+    }
+    texts
+}
