@@ -50,42 +50,24 @@ pub use values::{
 /// Reads every input as one episode table, for `build` and `metrics`:
 /// input with no episode left to count is unusable.
 pub fn load(inputs: &[InputLocation], context: &IngestContext) -> Result<(Episodes, DataQuality)> {
-    load_with(inputs, context, read)
+    let files = inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
+    let (episodes, quality) = read(&files, context)?;
+    refuse_uncountable(&episodes, &quality, &files, context)?;
+    Ok((episodes, quality))
 }
 
 /// `load` for the restricted watchlist: also each child's identifier.
 pub fn load_identified(inputs: &[InputLocation], context: &IngestContext) -> Result<(Episodes, DataQuality, ChildIdentifiers)> {
-    load_with(inputs, context, read_identified)
-}
-
-/// Loads the files, reads them with `read`, and refuses input with no episode to count.
-fn load_with<T: ReadResult>(
-    inputs: &[InputLocation],
-    context: &IngestContext,
-    read: impl FnOnce(&[InputFile], &IngestContext) -> Result<T>,
-) -> Result<T> {
     let files = inputs.iter().map(InputFile::load).collect::<Result<Vec<_>>>()?;
-    let result = read(&files, context)?;
-    let (episodes, quality) = result.parts();
-    check_countable(episodes.counted(&context.rules), quality, &files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
-    Ok(result)
+    let (episodes, quality, identifiers) = read_identified(&files, context)?;
+    refuse_uncountable(&episodes, &quality, &files, context)?;
+    Ok((episodes, quality, identifiers))
 }
 
-/// What a read gives, whatever it holds besides.
-trait ReadResult {
-    fn parts(&self) -> (&Episodes, &DataQuality);
-}
-
-impl ReadResult for (Episodes, DataQuality) {
-    fn parts(&self) -> (&Episodes, &DataQuality) {
-        (&self.0, &self.1)
-    }
-}
-
-impl ReadResult for (Episodes, DataQuality, ChildIdentifiers) {
-    fn parts(&self) -> (&Episodes, &DataQuality) {
-        (&self.0, &self.1)
-    }
+/// `check_countable` for a load, with the summary of what was read.
+fn refuse_uncountable(episodes: &Episodes, quality: &DataQuality, files: &[InputFile], context: &IngestContext) -> Result<()> {
+    check_countable(episodes.counted(&context.rules), quality, files).map_err(|e| UnusableInput(format!("{e}\n{quality}")))?;
+    Ok(())
 }
 
 /// Parses already-loaded files; every row is kept or accounted for in `DataQuality`.

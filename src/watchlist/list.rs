@@ -87,6 +87,11 @@ pub fn csv_bytes(listed: &[ListedChild<'_>], regional: bool) -> Result<Vec<u8>> 
     out.into_inner().context("writing the watchlist CSV")
 }
 
+/// How many children on the list met `trigger`.
+pub fn meeting(listed: &[ListedChild<'_>], trigger: Trigger) -> usize {
+    listed.iter().filter(|c| c.child.met.iter().any(|(met, _)| *met == trigger)).count()
+}
+
 /// Looked-after status in words.
 pub fn looked_after(status: Option<bool>) -> &'static str {
     match status {

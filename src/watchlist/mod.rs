@@ -86,10 +86,9 @@ pub fn make(inputs: &[InputLocation], ingest: &IngestContext, context: &Watchlis
         .iter()
         .filter(|t| t.in_force(&context.settings))
         .map(|t| {
-            let met = listed.iter().filter(|c| c.child.met.iter().any(|(m, _)| m == t)).count();
             let found = match unavailable.iter().find(|(u, _)| u == t) {
                 Some((_, why)) => Err(why.clone()),
-                None => Ok(met),
+                None => Ok(list::meeting(&listed, *t)),
             };
             (t.name(&context.settings, &context.rules), found)
         })

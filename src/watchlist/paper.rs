@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDateTime};
 use serde::Serialize;
 
 use super::assess::Window;
-use super::list::{looked_after, occasions_text, ListedChild, ORDER};
+use super::list::{looked_after, meeting, occasions_text, ListedChild, ORDER};
 use super::trigger::Trigger;
 use super::WatchlistContext;
 use crate::assets;
@@ -85,7 +85,7 @@ pub fn pdf(
             rule: trigger.rule(settings, rules),
             in_force: trigger.in_force(settings),
             unavailable: unavailable.iter().find(|(t, _)| *t == trigger).map(|(_, why)| why.clone()),
-            children: listed.iter().filter(|c| c.child.met.iter().any(|(t, _)| *t == trigger)).count(),
+            children: meeting(listed, trigger),
         })
         .collect();
     let year = window.as_of.year();
