@@ -36,8 +36,12 @@ pub const STAGING_FOLDER: &str = ".missing-report-staging";
 /// restricted watchlist: `build` refuses such a folder and every folder inside one.
 pub const RESTRICTED_MARKER: &str = ".missing-report-restricted";
 
-/// How many threads stage a run's files.
-const STAGING_THREADS: usize = 8;
+/// How many threads stage a run's files. Two flush about as fast as eight
+/// (their flushes share journal commits), and each thread more costs fresh
+/// memory and a place on the processor while the paper is laid out: the
+/// corporate-parenting pack was built 5-7% faster with two than with eight,
+/// the regional batch no slower.
+const STAGING_THREADS: usize = 2;
 
 /// An output folder this process has locked for writing.
 #[derive(Debug)]
