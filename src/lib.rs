@@ -116,6 +116,8 @@ pub type Stager<'a> = dyn Fn(&[OutputFile]) -> Result<()> + Sync + 'a;
 /// `build`, handing the charts and the exports to `stage` as soon as they
 /// are made: writing them then overlaps the paper's layout.
 pub fn build_staging(config: &Config, gate: Gate, stage: &Stager<'_>) -> Result<BuildOutput> {
+    // The fonts are read on the other core while the episodes are.
+    std::thread::spawn(render::read_fonts);
     let mut timings = Timings::default();
     let figures = compute(config, &mut timings)?;
     build_figures(config, figures, gate, timings, None, Some(stage))

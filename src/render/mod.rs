@@ -11,6 +11,6 @@ mod workbook;
 
 pub use html::{render_html, RenderedHtml};
 pub use inputs::CompileInputs;
-pub use pdf::{forget_old_layouts, render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
+pub use pdf::{forget_old_layouts, read_fonts, render_pdf, Rendered, PLACEHOLDER_LABEL, TABLE_LABEL};
 pub use template::{Template, TemplateSource};
 pub use workbook::tables_workbook;

@@ -4,6 +4,7 @@
 //! or package resolver, so a template cannot read anything else, and the
 //! PDF's date comes from the report period, not the clock.
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
@@ -13,6 +14,7 @@ use typst::foundations::{Bytes, Datetime, Label, Selector, Smart, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::syntax::DiagSpanKind;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::Font;
 use typst::utils::PicoStr;
 use typst_as_lib::TypstEngine;
 use typst_layout::PagedDocument;
@@ -50,6 +52,16 @@ pub struct Rendered {
     pub pdf_export: Duration,
 }
 
+/// The embedded fonts, read once for the whole run (a regional batch
+/// compiles hundreds of papers) and shared by every compile.
+static FONTS: LazyLock<Vec<Font>> = LazyLock::new(|| assets::FONTS.iter().flat_map(|data| Font::iter(Bytes::new(*data))).collect());
+
+/// Reads the fonts before the first paper needs them: `build` calls it on
+/// a thread of its own while the episodes are read, when a core is free.
+pub fn read_fonts() {
+    LazyLock::force(&FONTS);
+}
+
 fn file_id(path: &str) -> Result<FileId> {
     let vpath = VirtualPath::new(path).map_err(|e| anyhow!("template file name `{path}` cannot be used: {e:?}"))?;
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
@@ -82,7 +94,7 @@ pub(super) fn compile<D: typst::foundations::Output>(inputs: &CompileInputs, edi
         binaries.push((file_id(name)?, Bytes::new(bytes.clone())));
     }
     let engine = TypstEngine::builder()
-        .fonts(assets::FONTS)
+        .fonts(FONTS.iter().cloned())
         .with_static_source_file_resolver(sources.clone())
         .with_static_file_resolver(binaries)
         .comemo_evict_max_age(None)
